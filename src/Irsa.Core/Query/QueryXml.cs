@@ -1,0 +1,83 @@
+using System.Text;
+using System.Xml;
+using Irsa.Core.Aws;
+
+namespace Irsa.Core.Query;
+
+/// <summary>Writes awsQuery response documents: <c>{Op}Response/{Op}Result</c> + <c>ResponseMetadata</c>, and <c>ErrorResponse</c>.</summary>
+public static class QueryXml
+{
+    private static readonly XmlWriterSettings Settings = new()
+    {
+        Encoding = new UTF8Encoding(false),
+        OmitXmlDeclaration = false,
+        Indent = false,
+    };
+
+    /// <summary>Renders a success document; <paramref name="writeResult"/> writes the members inside <c>{Op}Result</c>, or null for operations without output.</summary>
+    public static byte[] Success(string operation, string xmlNamespace, string requestId, Action<XmlWriter>? writeResult)
+    {
+        using var buffer = new MemoryStream();
+        using (var xml = XmlWriter.Create(buffer, Settings))
+        {
+            xml.WriteStartElement(operation + "Response", xmlNamespace);
+            if (writeResult is not null)
+            {
+                xml.WriteStartElement(operation + "Result");
+                writeResult(xml);
+                xml.WriteEndElement();
+            }
+
+            xml.WriteStartElement("ResponseMetadata");
+            xml.WriteElementString("RequestId", requestId);
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Renders <c>ErrorResponse/Error/{Type,Code,Message}</c> + <c>RequestId</c> (not moto's <c>Errors</c> wrapper: JS v3 reads <c>Error.Code</c>).</summary>
+    public static byte[] Error(string xmlNamespace, AwsError error, string requestId)
+    {
+        using var buffer = new MemoryStream();
+        using (var xml = XmlWriter.Create(buffer, Settings))
+        {
+            xml.WriteStartElement("ErrorResponse", xmlNamespace);
+            xml.WriteStartElement("Error");
+            xml.WriteElementString("Type", error.Type);
+            xml.WriteElementString("Code", error.Code);
+            xml.WriteElementString("Message", error.Message);
+            xml.WriteEndElement();
+            xml.WriteElementString("RequestId", requestId);
+            xml.WriteEndElement();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>ISO 8601 UTC with <c>Z</c> and whole seconds, which every SDK's strict parser accepts.</summary>
+    public static string Timestamp(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Writes <c>&lt;name&gt;&lt;member&gt;v&lt;/member&gt;...&lt;/name&gt;</c>.</summary>
+    public static void WriteList(this XmlWriter xml, string name, IEnumerable<string> values)
+    {
+        xml.WriteStartElement(name);
+        foreach (var value in values)
+        {
+            xml.WriteElementString("member", value);
+        }
+
+        xml.WriteEndElement();
+    }
+
+    /// <summary>Writes an element only when the value is present (optional members are omitted, not empty).</summary>
+    public static void WriteOptional(this XmlWriter xml, string name, string? value)
+    {
+        if (value is not null)
+        {
+            xml.WriteElementString(name, value);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System.Data.Common;
+
+namespace Irsa.Storage;
+
+/// <summary>What differs between the SQL backends behind <see cref="SqlDocumentStore"/>.</summary>
+public abstract class SqlDialect : IAsyncDisposable
+{
+    /// <summary>Backend name recorded in logs and <c>irsa up</c>'s banner.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The ordered schema migrations; index + 1 is the schema version.</summary>
+    public abstract IReadOnlyList<string> Migrations { get; }
+
+    public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    public abstract Task<DbTransaction> BeginAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Serialises writers where the backend cannot (SQLite has one writer); a no-op elsewhere.</summary>
+    public abstract Task<IDisposable> EnterWriteAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether a failed transaction may simply be run again (serialization failure, deadlock, busy).</summary>
+    public abstract bool IsTransient(DbException exception);
+
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+}

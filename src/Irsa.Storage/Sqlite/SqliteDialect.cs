@@ -1,0 +1,81 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Irsa.Storage.Sqlite;
+
+/// <summary>The embedded default: one SQLite file in WAL mode (readers never block the single writer).</summary>
+public sealed class SqliteDialect : SqlDialect
+{
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    public SqliteDialect(string databasePath)
+    {
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public override string Name => "sqlite";
+
+    public override IReadOnlyList<string> Migrations { get; } =
+    [
+        """
+        CREATE TABLE documents (
+            collection TEXT NOT NULL,
+            doc_key TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (collection, doc_key)
+        ) WITHOUT ROWID
+        """,
+    ];
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        // WAL persists in the file; synchronous=NORMAL is durable across process crashes in WAL mode.
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    public override async Task<DbTransaction> BeginAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        // IMMEDIATE takes the write lock up front, so two writers never deadlock upgrading read locks.
+        ((SqliteConnection)connection).BeginTransaction(deferred: false);
+
+    public override async Task<IDisposable> EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        return new Releaser(_writer);
+    }
+
+    public override bool IsTransient(DbException exception) =>
+        exception is SqliteException { SqliteErrorCode: 5 or 6 }; // SQLITE_BUSY, SQLITE_LOCKED
+
+    public override async ValueTask DisposeAsync()
+    {
+        await using (var connection = await OpenAsync(CancellationToken.None))
+        await using (var checkpoint = connection.CreateCommand())
+        {
+            // Fold the WAL back into the main file so a stopped server leaves one self-contained database.
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            await checkpoint.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        _writer.Dispose();
+        await base.DisposeAsync();
+    }
+
+    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
+    {
+        public void Dispose() => semaphore.Release();
+    }
+}
