@@ -1,0 +1,30 @@
+using System.CommandLine;
+
+namespace Irsa.Cli;
+
+/// <summary>Options every verb understands: where the data folder and the server are, and how to print.</summary>
+internal static class CliOptions
+{
+    public static readonly Option<string?> Data = new("--data")
+    {
+        Description = "Irsa's data folder (default: $IRSA_DATA or ~/.local/share/irsa)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Endpoint = new("--endpoint")
+    {
+        Description = "Irsa server URL (default: $IRSA_ENDPOINT, else the running server recorded in the data folder)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string> Output = new("--output", "-o")
+    {
+        Description = "Output format: json or table",
+        DefaultValueFactory = _ => "table",
+        Recursive = true,
+    };
+
+    public static IEnumerable<Option> Global => [Data, Endpoint, Output];
+
+    static CliOptions() => Output.AcceptOnlyFromAmong("json", "table");
+}

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Irsa.Server;
+using Irsa.Server.Hosting;
+
+namespace Irsa.Cli.Commands;
+
+/// <summary><c>irsa up</c>: runs the server in the foreground until SIGINT/SIGTERM.</summary>
+internal static class UpCommand
+{
+    public static Command Create()
+    {
+        var listen = new Option<string[]>("--listen") { Description = "Listener URL, repeatable (http://HOST:PORT or https://HOST:PORT)", AllowMultipleArgumentsPerToken = true };
+        var publicUrl = new Option<string?>("--public-url") { Description = "Base URL clients and relying parties use (default: the first listener)" };
+        var region = new Option<string>("--region") { Description = "Region reported to clients", DefaultValueFactory = _ => "us-east-1" };
+        var accountId = new Option<string?>("--account-id") { Description = "Pin the bootstrap account id (first start only)" };
+        var tlsCert = new Option<string?>("--tls-cert-file") { Description = "PEM certificate for https listeners (default: issued by the local CA)" };
+        var tlsKey = new Option<string?>("--tls-key-file") { Description = "PEM private key for --tls-cert-file" };
+        var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (default: $IRSA_POSTGRES, else embedded SQLite)" };
+        var prePublish = new Option<int>("--key-prepublish-seconds") { Description = "Publish rotated signing keys this long before they sign (production: >= 3600)", DefaultValueFactory = _ => 0 };
+
+        var command = new Command("up", "Start the Irsa server (every API on every listener)")
+        {
+            listen, publicUrl, region, accountId, tlsCert, tlsKey, postgres, prePublish,
+        };
+        command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
+        {
+            var listeners = parse.GetValue(listen) is { Length: > 0 } l ? l : [IrsaServerOptions.DefaultListenUrl];
+            var options = new IrsaServerOptions
+            {
+                DataDirectory = CliEnvironment.DataDirectory(parse),
+                ListenUrls = listeners,
+                PublicUrl = parse.GetValue(publicUrl),
+                Region = parse.GetValue(region)!,
+                AccountId = parse.GetValue(accountId),
+                TlsCertificateFile = parse.GetValue(tlsCert),
+                TlsKeyFile = parse.GetValue(tlsKey),
+                PostgresConnectionString = parse.GetValue(postgres) ?? Environment.GetEnvironmentVariable("IRSA_POSTGRES"),
+                MasterKeyBase64 = Environment.GetEnvironmentVariable(Core.Security.MasterKey.EnvironmentVariable),
+                KeyPrePublishDelay = TimeSpan.FromSeconds(parse.GetValue(prePublish)),
+            };
+
+            await using var server = await IrsaServer.StartAsync(options, cancellationToken: cancellationToken);
+            var data = new DataDirectory(options.DataDirectory);
+            Console.WriteLine($"Irsa is up at {server.Context.PublicUrl} (account {server.Context.AccountId}, region {options.Region})");
+            Console.WriteLine($"Data folder: {data.Root}");
+            Console.WriteLine("Use the AWS CLI against it:");
+            Console.Write(ClientConfigFiles.ShellExports(data));
+            await server.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Irsa.Core.Security;
+using Irsa.Server.Hosting;
+using Irsa.Storage;
+using Irsa.Storage.Postgres;
+using Irsa.Storage.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Irsa.Server;
+
+/// <summary>
+/// The one Irsa process: every API (IAM, STS, EKS, the clusters' Kubernetes APIs, OIDC discovery, the webhook)
+/// on every listener. <see cref="StartAsync"/> returns once the listeners are bound and the store is ready.
+/// </summary>
+public sealed class IrsaServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private IrsaServer(WebApplication app, ServerContext context)
+    {
+        _app = app;
+        Context = context;
+    }
+
+    public ServerContext Context { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<IrsaServer> StartAsync(IrsaServerOptions options, Action<ILoggingBuilder>? configureLogging = null,
+        CancellationToken cancellationToken = default)
+    {
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid configuration:\n  " + string.Join("\n  ", problems));
+        }
+
+        var time = TimeProvider.System;
+        var data = new DataDirectory(options.DataDirectory);
+        data.Create();
+        var protector = new SecretProtector(MasterKey.Load(data.MasterKey, options.MasterKeyBase64));
+        var authority = LocalCertificateAuthority.LoadOrCreate(data, protector, time);
+        var context = new ServerContext { Region = options.Region, Data = data, CertificateAuthorityPem = authority.CertificatePem };
+
+        SqlDialect dialect = options.PostgresConnectionString is { } postgres ? new PostgresDialect(postgres) : new SqliteDialect(data.Database);
+        var store = await SqlDocumentStore.OpenAsync(dialect, cancellationToken);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "irsa" });
+        builder.Logging.ClearProviders();
+        if (configureLogging is not null)
+        {
+            configureLogging(builder.Logging);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        }
+
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
+            X509Certificate2? serving = null;
+            foreach (var url in options.ListenUrls)
+            {
+                var uri = new Uri(url);
+                var endpoint = ResolveEndpoint(uri);
+                kestrel.Listen(endpoint, listen =>
+                {
+                    if (uri.Scheme == "https")
+                    {
+                        serving ??= LoadServingCertificate(options, authority, time);
+                        listen.UseHttps(serving);
+                    }
+                });
+            }
+        });
+
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(context);
+        builder.Services.AddSingleton(protector);
+        builder.Services.AddSingleton<IDocumentStore>(store);
+        builder.Services.AddSingleton(options);
+        ServerComposition.AddServices(builder.Services);
+
+        var app = builder.Build();
+        ServerComposition.MapEndpoints(app);
+
+        await app.StartAsync(cancellationToken);
+
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        context.SetPublicUrl(options.PublicUrl ?? bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
+        await ServerComposition.BootstrapAsync(app.Services, options, cancellationToken);
+        File.WriteAllText(data.EndpointFile, context.PublicUrl + "\n");
+        return new IrsaServer(app, context);
+    }
+
+    /// <summary>Completes when the host stops (SIGINT/SIGTERM or <see cref="StopAsync"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Stops accepting connections, lets in-flight requests finish, then closes the store.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        // The endpoint file means "a server is running here"; a stopped server must not leave it behind.
+        File.Delete(Context.Data.EndpointFile);
+        await _app.Services.GetRequiredService<IDocumentStore>().DisposeAsync();
+    }
+
+    private static IPEndPoint ResolveEndpoint(Uri uri)
+    {
+        var port = uri.Port;
+        var host = uri.Host.Trim('[', ']');
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return new IPEndPoint(IPAddress.Loopback, port);
+        }
+
+        return IPAddress.TryParse(host, out var address)
+            ? new IPEndPoint(address, port)
+            : new IPEndPoint(Dns.GetHostAddresses(host).First(), port);
+    }
+
+    private static X509Certificate2 LoadServingCertificate(IrsaServerOptions options, LocalCertificateAuthority authority, TimeProvider time)
+    {
+        if (options.TlsCertificateFile is { } certFile && options.TlsKeyFile is { } keyFile)
+        {
+            using var pem = X509Certificate2.CreateFromPemFile(certFile, keyFile);
+            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        }
+
+        var hosts = options.ListenUrls.Select(u => new Uri(u).Host)
+            .Concat(options.PublicUrl is { } p ? [new Uri(p).Host] : [])
+            .Where(h => h is not ("0.0.0.0" or "[::]"));
+        return authority.IssueServerCertificate(hosts, time);
+    }
+}

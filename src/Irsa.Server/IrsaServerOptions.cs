@@ -1,0 +1,82 @@
+namespace Irsa.Server;
+
+/// <summary>Everything <c>irsa up</c> can be told; validated once at start-up (<see cref="Validate"/>).</summary>
+public sealed class IrsaServerOptions
+{
+    /// <summary>The default listener: loopback only, so a laptop never exposes Irsa by accident.</summary>
+    public const string DefaultListenUrl = "http://127.0.0.1:7707";
+
+    /// <summary>Folder holding the embedded store, the master key, the local CA and the client config files.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary><c>http://HOST:PORT</c> or <c>https://HOST:PORT</c>; port 0 picks a free port (tests).</summary>
+    public IReadOnlyList<string> ListenUrls { get; init; } = [DefaultListenUrl];
+
+    /// <summary>The base URL clients and relying parties use; defaults to the first listener's actual address.</summary>
+    public string? PublicUrl { get; init; }
+
+    public string Region { get; init; } = "us-east-1";
+
+    /// <summary>Pins the bootstrap account id on first start; ignored afterwards.</summary>
+    public string? AccountId { get; init; }
+
+    /// <summary>PEM certificate and key for HTTPS listeners; when absent, the local CA in the data folder issues one.</summary>
+    public string? TlsCertificateFile { get; init; }
+
+    public string? TlsKeyFile { get; init; }
+
+    /// <summary>PostgreSQL connection string; when absent the embedded SQLite store is used.</summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary>Master key (base64) from the environment; otherwise the key file in the data folder.</summary>
+    public string? MasterKeyBase64 { get; init; }
+
+    /// <summary>
+    /// How long a rotated-in signing key is published before it signs. 0 suits development; in production use at
+    /// least the JWKS max-age (1 h) so relying parties have fetched the new key before they meet it.
+    /// </summary>
+    public TimeSpan KeyPrePublishDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>kube-apiserver's <c>--service-account-max-token-expiration</c>; zero means unlimited.</summary>
+    public TimeSpan MaxTokenExpiration { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Collects every problem at once, so a misconfigured start reports all of them.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (ListenUrls.Count == 0)
+        {
+            errors.Add("at least one --listen URL is required");
+        }
+
+        foreach (var url in ListenUrls)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https") || uri.AbsolutePath != "/")
+            {
+                errors.Add($"--listen '{url}' must look like http://HOST:PORT or https://HOST:PORT");
+            }
+        }
+
+        if (PublicUrl is not null && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var publicUri) || (publicUri.Scheme != "http" && publicUri.Scheme != "https") || !string.IsNullOrEmpty(publicUri.Query)))
+        {
+            errors.Add($"--public-url '{PublicUrl}' must be an absolute http(s) URL without a query");
+        }
+
+        if (AccountId is not null && !Core.Aws.AwsIds.IsAccountId(AccountId))
+        {
+            errors.Add($"--account-id '{AccountId}' must be 12 digits");
+        }
+
+        if (string.IsNullOrWhiteSpace(Region) || !System.Text.RegularExpressions.Regex.IsMatch(Region, "^[a-z0-9-]{1,32}$"))
+        {
+            errors.Add($"--region '{Region}' is not a region name");
+        }
+
+        if ((TlsCertificateFile is null) != (TlsKeyFile is null))
+        {
+            errors.Add("--tls-cert-file and --tls-key-file go together");
+        }
+
+        return errors;
+    }
+}
