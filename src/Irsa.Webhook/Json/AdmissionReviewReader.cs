@@ -1,0 +1,126 @@
+using System.Text.Json;
+
+namespace Irsa.Webhook.Json;
+
+/// <summary>The parts of an AdmissionReview the webhook reads.</summary>
+internal sealed class ParsedReview : IDisposable
+{
+    public string Kind { get; init; } = "";
+
+    public string ApiVersion { get; init; } = "";
+
+    public string Uid { get; init; } = "";
+
+    public string Namespace { get; init; } = "";
+
+    /// <summary><c>request.object</c>, or null when absent or JSON null.</summary>
+    public JsonElement? Object { get; init; }
+
+    /// <summary>A decode error message (the review is answered with <c>allowed:false</c>).</summary>
+    public string? Error { get; init; }
+
+    public JsonDocument? Document { get; init; }
+
+    public void Dispose() => Document?.Dispose();
+}
+
+/// <summary>
+/// Decodes an AdmissionReview (v1 or v1beta1) the way upstream's universal deserializer does:
+/// field names are case-sensitive, unknown fields are ignored, and the version is not checked.
+/// </summary>
+internal static class AdmissionReviewReader
+{
+    private const string KindPrefix = "couldn't get version/kind; json parse error: ";
+
+    public static ParsedReview Read(ReadOnlySpan<byte> body)
+    {
+        var trimmed = body.Trim(" \t\r\n"u8);
+        if (trimmed.IsEmpty)
+        {
+            // An empty body decodes to an empty review, which has no request.
+            return new ParsedReview { Error = "bad content" };
+        }
+
+        if (GoJsonErrors.Describe(trimmed) is { } syntax)
+        {
+            return new ParsedReview { Error = KindPrefix + syntax };
+        }
+
+        var doc = JsonDocument.Parse(trimmed.ToArray());
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            doc.Dispose();
+            return new ParsedReview
+            {
+                Error = KindPrefix + $"json: cannot unmarshal {PodJson.GoKind(root.ValueKind)} into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }}",
+            };
+        }
+
+        string kind = "", apiVersion = "", uid = "", ns = "";
+        JsonElement? request = null;
+        foreach (var property in root.EnumerateObject())
+        {
+            // Later duplicates win, as in Go.
+            switch (property.Name)
+            {
+                case "kind" when !TryString(property.Value, out kind):
+                    doc.Dispose();
+                    return new ParsedReview { Error = KindPrefix + TypeError(property.Value, ".kind", "string") };
+                case "apiVersion" when !TryString(property.Value, out apiVersion):
+                    doc.Dispose();
+                    return new ParsedReview { Error = KindPrefix + TypeError(property.Value, ".apiVersion", "string") };
+                case "request":
+                    request = property.Value.ValueKind == JsonValueKind.Null ? null : property.Value;
+                    break;
+            }
+        }
+
+        if (request is not { } req)
+        {
+            return new ParsedReview { Kind = kind, ApiVersion = apiVersion, Error = "bad content", Document = doc };
+        }
+
+        if (req.ValueKind != JsonValueKind.Object)
+        {
+            return new ParsedReview { Kind = kind, ApiVersion = apiVersion, Error = TypeError(req, "AdmissionReview.request", "v1.AdmissionRequest"), Document = doc };
+        }
+
+        JsonElement? obj = null;
+        foreach (var property in req.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "uid" when !TryString(property.Value, out uid):
+                    return new ParsedReview { Kind = kind, ApiVersion = apiVersion, Error = TypeError(property.Value, "AdmissionRequest.request.uid", "types.UID"), Document = doc };
+                case "namespace" when !TryString(property.Value, out ns):
+                    return new ParsedReview { Kind = kind, ApiVersion = apiVersion, Error = TypeError(property.Value, "AdmissionRequest.request.namespace", "string"), Document = doc };
+                case "object":
+                    obj = property.Value.ValueKind == JsonValueKind.Null ? null : property.Value;
+                    break;
+            }
+        }
+
+        return new ParsedReview { Kind = kind, ApiVersion = apiVersion, Uid = uid, Namespace = ns, Object = obj, Document = doc };
+    }
+
+    private static bool TryString(JsonElement value, out string result)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                result = value.GetString() ?? "";
+                return true;
+            case JsonValueKind.Null:
+                // Go leaves the field unchanged on null.
+                result = "";
+                return true;
+            default:
+                result = "";
+                return false;
+        }
+    }
+
+    private static string TypeError(JsonElement value, string field, string goType) =>
+        $"json: cannot unmarshal {PodJson.GoKind(value.ValueKind)} into Go struct field {field} of type {goType}";
+}
