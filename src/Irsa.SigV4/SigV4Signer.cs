@@ -103,7 +103,7 @@ public static class SigV4Signer
         Add(SigV4Constants.DateParameter, amzDate);
         Add(SigV4Constants.SignedHeadersParameter, signedHeaders);
         Add(SigV4Constants.ExpiresParameter, seconds.ToString(CultureInfo.InvariantCulture));
-        if (credentials.SessionToken is not null)
+        if (credentials.SessionToken is not null && options.SignSessionToken)
         {
             Add(SigV4Constants.SecurityTokenParameter, credentials.SessionToken);
         }
@@ -111,6 +111,12 @@ public static class SigV4Signer
         var unsignedQuery = query.ToString();
         var (signature, canonical, stringToSign) = Compute(
             request, QueryParameters.Parse(unsignedQuery), credentials, region, service, amzDate, signedHeaders, payloadHash, rules, true);
+        if (credentials.SessionToken is not null && !options.SignSessionToken)
+        {
+            // Some clients append the token after signing; the verifier accepts both forms.
+            Add(SigV4Constants.SecurityTokenParameter, credentials.SessionToken);
+        }
+
         Add(SigV4Constants.SignatureParameter, signature);
         return new SigV4PresignedRequest(query.ToString(), signature, signedHeaders, canonical, stringToSign);
     }

@@ -97,13 +97,50 @@ public sealed class SigV4Verifier
     {
         Span<byte> signingKey = stackalloc byte[SigV4Crypto.KeySize];
         _keys.GetSigningKey(secret, auth.Scope.Date, auth.Scope.Region, auth.Scope.Service, signingKey);
+        try
+        {
+            Span<byte> provided = stackalloc byte[SigV4Crypto.KeySize];
+            var wellFormed = auth.Signature.Length == 64
+                && Convert.FromHexString(auth.Signature, provided, out _, out var written) == System.Buffers.OperationStatus.Done
+                && written == SigV4Crypto.KeySize;
 
+            if (Matches(request, query, auth, signingKey, provided, wellFormed, excludeToken: false, out var mismatch))
+            {
+                return null;
+            }
+
+            // Some clients append X-Amz-Security-Token to a presigned URL after signing it; accept that form too.
+            if (auth.Location == SigV4AuthLocation.Query && auth.SessionToken is not null
+                && query.Contains(SigV4Constants.SecurityTokenParameter)
+                && Matches(request, query, auth, signingKey, provided, wellFormed, excludeToken: true, out _))
+            {
+                return null;
+            }
+
+            return mismatch;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(signingKey);
+        }
+    }
+
+    private static bool Matches(
+        SigV4Request request,
+        QueryParameters query,
+        ParsedAuth auth,
+        ReadOnlySpan<byte> signingKey,
+        ReadOnlySpan<byte> provided,
+        bool wellFormed,
+        bool excludeToken,
+        out SigV4Error? mismatch)
+    {
         var canonical = new CharBuffer(1024);
         try
         {
             CanonicalRequest.Build(
                 ref canonical, request, query, auth.SignedHeaders, auth.PayloadHash, auth.Rules.PathStyle,
-                excludeSignatureParameter: auth.Location == SigV4AuthLocation.Query);
+                excludeSignatureParameter: auth.Location == SigV4AuthLocation.Query, excludeToken);
 
             Span<char> canonicalHash = stackalloc char[64];
             SigV4Crypto.Sha256Hex(canonical.AsSpan(), canonicalHash);
@@ -114,19 +151,16 @@ public sealed class SigV4Verifier
 
             Span<byte> computed = stackalloc byte[SigV4Crypto.KeySize];
             SigV4Crypto.HmacText(signingKey, stringToSign, computed);
-            CryptographicOperations.ZeroMemory(signingKey);
-
-            Span<byte> provided = stackalloc byte[SigV4Crypto.KeySize];
-            var wellFormed = auth.Signature.Length == 64
-                && Convert.FromHexString(auth.Signature, provided, out _, out var written) == System.Buffers.OperationStatus.Done
-                && written == SigV4Crypto.KeySize;
             if (wellFormed && CryptographicOperations.FixedTimeEquals(computed, provided))
             {
-                return null;
+                mismatch = null;
+                return true;
             }
 
-            return SigV4Errors.SignatureMismatch(
+            // Only the failure path pays for these strings.
+            mismatch = SigV4Errors.SignatureMismatch(
                 auth.Rules.ErrorDialect, auth.Scope.AccessKeyId, stringToSign.ToString(), auth.Signature, canonical.ToString());
+            return false;
         }
         finally
         {

@@ -10,13 +10,14 @@ internal static class CanonicalRequest
         ReadOnlySpan<char> signedHeaders,
         ReadOnlySpan<char> payloadHash,
         SigV4PathStyle pathStyle,
-        bool excludeSignatureParameter)
+        bool excludeSignatureParameter,
+        bool excludeSecurityToken = false)
     {
         buffer.Append(request.Method);
         buffer.Append('\n');
         AppendUri(ref buffer, request.RawPath, pathStyle);
         buffer.Append('\n');
-        AppendQuery(ref buffer, query, excludeSignatureParameter);
+        AppendQuery(ref buffer, query, excludeSignatureParameter, excludeSecurityToken);
         buffer.Append('\n');
 
         foreach (var range in signedHeaders.Split(';'))
@@ -97,7 +98,7 @@ internal static class CanonicalRequest
         || path.EndsWith("/.", StringComparison.Ordinal)
         || path.EndsWith("/..", StringComparison.Ordinal);
 
-    private static void AppendQuery(ref CharBuffer buffer, QueryParameters query, bool excludeSignatureParameter)
+    private static void AppendQuery(ref CharBuffer buffer, QueryParameters query, bool excludeSignatureParameter, bool excludeSecurityToken)
     {
         var items = query.Items;
         if (items.Count == 0)
@@ -108,7 +109,8 @@ internal static class CanonicalRequest
         var encoded = new List<(string Name, string Value)>(items.Count);
         foreach (var item in items)
         {
-            if (excludeSignatureParameter && item.Name == SigV4Constants.SignatureParameter)
+            if ((excludeSignatureParameter && item.Name == SigV4Constants.SignatureParameter)
+                || (excludeSecurityToken && item.Name == SigV4Constants.SecurityTokenParameter))
             {
                 continue;
             }
