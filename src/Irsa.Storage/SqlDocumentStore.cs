@@ -12,7 +12,7 @@ namespace Irsa.Storage;
 /// </remarks>
 public sealed class SqlDocumentStore : IDocumentStore
 {
-    private const int MaxAttempts = 5;
+    private const int MaxAttempts = 30;
     private readonly SqlDialect _dialect;
 
     private SqlDocumentStore(SqlDialect dialect) => _dialect = dialect;
@@ -42,6 +42,8 @@ public sealed class SqlDocumentStore : IDocumentStore
             {
                 // Serialization failures under concurrency are expected on PostgreSQL; the whole unit reruns.
                 await transaction.RollbackAsync(CancellationToken.None);
+                // Jittered backoff so colliding writers do not collide again in lock step.
+                await Task.Delay(System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, 5 * attempt), cancellationToken);
             }
         }
     }
