@@ -40,6 +40,8 @@ public sealed class ProjectedTokenManager : IAsyncDisposable
     private ITimer? _timer;
     private CancellationTokenSource? _loopCancellation;
     private Task _inFlight = Task.CompletedTask;
+    private bool _syncRunning;
+    private bool _tickPending;
     private bool _removed;
 
     /// <summary>Creates a manager for one pod; nothing is written until <see cref="StartAsync"/> or <see cref="SyncAsync"/>.</summary>
@@ -216,14 +218,41 @@ public sealed class ProjectedTokenManager : IAsyncDisposable
     {
         lock (_loopLock)
         {
-            // Skip the tick while the previous sync still runs (slow API server), like a missed pod sync.
-            if (_loopCancellation is null || !_inFlight.IsCompleted)
+            if (_loopCancellation is null)
             {
                 return;
             }
 
+            // A tick during a running sync (slow API server) queues one more sync instead of overlapping it.
+            if (_syncRunning)
+            {
+                _tickPending = true;
+                return;
+            }
+
+            _syncRunning = true;
             var cancellationToken = _loopCancellation.Token;
-            _inFlight = Task.Run(() => RunScheduledSyncAsync(cancellationToken), CancellationToken.None);
+            _inFlight = Task.Run(() => RunScheduledSyncsAsync(cancellationToken), CancellationToken.None);
+        }
+    }
+
+    private async Task RunScheduledSyncsAsync(CancellationToken cancellationToken)
+    {
+        do
+        {
+            await RunScheduledSyncAsync(cancellationToken);
+        }
+        while (TakePendingTick());
+    }
+
+    private bool TakePendingTick()
+    {
+        lock (_loopLock)
+        {
+            var again = _tickPending && _loopCancellation is not null;
+            _tickPending = false;
+            _syncRunning = again;
+            return again;
         }
     }
 

@@ -3,12 +3,12 @@ using System.Globalization;
 
 namespace Irsa.Node.Tests.TestSupport;
 
-/// <summary>Reads a file's owner with stat(1); .NET has no API for it.</summary>
+/// <summary>Reads the owner of a file (following symlinks) with stat(1); .NET has no API for it.</summary>
 internal static class FileOwner
 {
     public static (long Uid, long Gid) Of(string path)
     {
-        var info = new ProcessStartInfo("stat", ["-c", "%u:%g", path]) { RedirectStandardOutput = true };
+        var info = new ProcessStartInfo("stat", ["-L", "-c", "%u:%g", path]) { RedirectStandardOutput = true };
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEnd().Trim();
         process.WaitForExit();
