@@ -30,9 +30,9 @@ internal static class TestPolicy
     /// A request for s3:GetObject by the role session with context entries written as <c>key=value</c>,
     /// <c>key=[a,b]</c> for a multivalued key, <c>key=[]</c> for an empty list.
     /// </summary>
-    public static RequestContext Context(params string[] entries) => Context("s3:GetObject", Bucket + "/key", entries);
+    public static RequestContext Context(params string[] entries) => ContextFor("s3:GetObject", Bucket + "/key", entries);
 
-    public static RequestContext Context(string action, string resource, params string[] entries)
+    public static RequestContext ContextFor(string action, string resource, params string[] entries)
     {
         var builder = RequestContext.CreateBuilder(action, resource).WithPrincipal(Session);
         foreach (var entry in entries)

@@ -64,7 +64,7 @@ internal sealed class ResourceMatcher
             {
                 var head = PatternTemplate.Parse(resource[..split], wildcards: true, variables: false);
                 var tail = PatternTemplate.Parse(resource[split..], wildcards: true, variables: true);
-                template = tail.HasVariables ? PatternTemplate.Concat(resource, head, tail) : PatternTemplate.Parse(resource, true, false);
+                template = PatternTemplate.Concat(resource, head, tail);
             }
             else
             {
