@@ -22,6 +22,11 @@ internal static class TestKeys
 
     public const string EcKeyId = "SoABiieYuNx4UdqYvZRVeuC6SihxgLrhLy9peHMHpTc";
 
+    private static readonly Lazy<ClusterSigningKey> SharedRsaKey = new(() => ClusterSigningKey.Generate(SigningAlgorithm.RS256));
+
+    /// <summary>One RSA private key for the whole run (RSA generation is slow); never dispose it.</summary>
+    public static ClusterSigningKey SharedRsa => SharedRsaKey.Value;
+
     public static ClusterSigningKey RsaPublic() =>
         ClusterSigningKey.ImportSubjectPublicKeyInfo(Convert.FromBase64String(RsaPublicKeyBase64));
 

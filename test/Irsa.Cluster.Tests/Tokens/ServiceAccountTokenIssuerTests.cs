@@ -29,7 +29,7 @@ public sealed partial class ServiceAccountTokenIssuerTests
     [Fact]
     public void PodBoundExtendedToken_MatchesKubernetesDocsExample()
     {
-        using var key = ClusterSigningKey.Generate(SigningAlgorithm.RS256);
+        var key = TestKeys.SharedRsa;
         var issuer = new ServiceAccountTokenIssuer(new FakeTimeProvider(Now), new FixedTokenId("ea28ed49-2e11-4280-9ec5-bc3d1d84661a"));
 
         var issued = issuer.Issue(key, PodBoundClaims());
@@ -82,7 +82,8 @@ public sealed partial class ServiceAccountTokenIssuerTests
     [InlineData(SigningAlgorithm.ES256)]
     public async Task Token_ValidatesWithIdentityModel_UsingOurJwks(SigningAlgorithm algorithm)
     {
-        using var key = ClusterSigningKey.Generate(algorithm);
+        using var generated = algorithm == SigningAlgorithm.RS256 ? null : ClusterSigningKey.Generate(algorithm);
+        var key = generated ?? TestKeys.SharedRsa;
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var issuer = new ServiceAccountTokenIssuer(time);
         var claims = PodBoundClaims() with { Audiences = ["sts.amazonaws.com"], ExpirationSeconds = 86400, WarnAfterSeconds = null };
