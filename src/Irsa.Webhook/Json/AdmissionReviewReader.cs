@@ -65,11 +65,9 @@ internal static class AdmissionReviewReader
             switch (property.Name)
             {
                 case "kind" when !TryString(property.Value, out kind):
-                    doc.Dispose();
-                    return new ParsedReview { Error = KindPrefix + TypeError(property.Value, ".kind", "string") };
+                    return new ParsedReview { Error = KindPrefix + TypeError(property.Value, ".kind", "string"), Document = doc };
                 case "apiVersion" when !TryString(property.Value, out apiVersion):
-                    doc.Dispose();
-                    return new ParsedReview { Error = KindPrefix + TypeError(property.Value, ".apiVersion", "string") };
+                    return new ParsedReview { Error = KindPrefix + TypeError(property.Value, ".apiVersion", "string"), Document = doc };
                 case "request":
                     request = property.Value.ValueKind == JsonValueKind.Null ? null : property.Value;
                     break;
