@@ -1,0 +1,160 @@
+using Irsa.Core.Aws;
+using Irsa.Policy;
+
+namespace Irsa.Iam.Authorization;
+
+/// <summary>
+/// Decides whether a caller may perform an action on a resource: the caller's identity policies, permissions
+/// boundary and session policies (and an optional resource policy) evaluated by the policy engine.
+/// </summary>
+public sealed class Authorizer(PrincipalPolicyResolver resolver, TimeProvider timeProvider)
+{
+    /// <summary>
+    /// Evaluates one request (<paramref name="action"/> such as <c>iam:CreateRole</c> on <paramref name="resourceArn"/>).
+    /// <paramref name="context"/> carries transport keys (<c>aws:SourceIp</c>, <c>aws:SecureTransport</c>…);
+    /// <paramref name="resourcePolicy"/> is the resource's own policy, if any, and <paramref name="resourceAccount"/> its owner
+    /// when that may differ from the caller's account. A caller whose user or role no longer exists is implicitly denied.
+    /// </summary>
+    public async Task<AuthorizationOutcome> AuthorizeAsync(CallerIdentity caller, string action, string resourceArn,
+        IReadOnlyDictionary<string, ContextValue>? context = null, PolicyEntry? resourcePolicy = null, string? resourceAccount = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentException.ThrowIfNullOrEmpty(action);
+        ArgumentException.ThrowIfNullOrEmpty(resourceArn);
+        var principal = await resolver.ResolveAsync(caller, cancellationToken);
+        var requestContext = BuildContext(caller, principal, action, resourceArn, context, timeProvider.GetUtcNow());
+        var request = new AuthorizationRequest(requestContext)
+        {
+            IdentityPolicies = principal?.IdentityPolicies ?? [],
+            PermissionsBoundary = principal?.PermissionsBoundary,
+            SessionPolicies = caller.Session?.SessionPolicies,
+            ResourcePolicy = resourcePolicy,
+            ResourceAccount = resourceAccount ?? caller.AccountId,
+        };
+        var result = PolicyEvaluator.Evaluate(request);
+        return new AuthorizationOutcome(caller.PrincipalArn, action, resourceArn, result, request);
+    }
+
+    /// <summary>The request context of a caller: its vouched keys, principal tags, source identity and the current time.</summary>
+    internal static RequestContext BuildContext(CallerIdentity caller, ResolvedPrincipal? principal, string action, string resourceArn,
+        IReadOnlyDictionary<string, ContextValue>? extra, DateTimeOffset now)
+    {
+        var builder = RequestContext.CreateBuilder(action, resourceArn)
+            .WithPrincipal(caller.PrincipalType == PrincipalType.AssumedRole
+                ? RequestPrincipal.AssumedRole(caller.PrincipalArn, principal?.EntityArn ?? caller.Session?.RoleArn ?? caller.PrincipalArn)
+                : RequestPrincipal.User(caller.PrincipalArn))
+            .WithCurrentTime(now);
+        if (principal is not null)
+        {
+            foreach (var (key, value) in principal.Tags)
+            {
+                builder.Add("aws:PrincipalTag/" + key, value);
+            }
+        }
+
+        if (caller.Session is { } session)
+        {
+            // Session tags override the role's own tags of the same key.
+            foreach (var (key, value) in session.SessionTags)
+            {
+                builder.Add("aws:PrincipalTag/" + key, value);
+            }
+
+            if (session.SourceIdentity is { } sourceIdentity)
+            {
+                builder.Add("aws:SourceIdentity", sourceIdentity);
+            }
+        }
+
+        Apply(builder, caller.ContextKeys);
+        if (extra is not null)
+        {
+            Apply(builder, extra);
+        }
+
+        return builder.Build();
+    }
+
+    internal static void Apply(RequestContextBuilder builder, IReadOnlyDictionary<string, ContextValue> values)
+    {
+        foreach (var (key, value) in values)
+        {
+            if (value.IsMultiValued || value.Values.Count != 1)
+            {
+                builder.SetList(key, value.Values, value.Type);
+            }
+            else
+            {
+                builder.Set(key, value.Type, value.Values[0]);
+            }
+        }
+    }
+}
+
+/// <summary>The decision for one request, with the engine's details and the AWS-shaped denial.</summary>
+public sealed class AuthorizationOutcome
+{
+    private readonly AuthorizationRequest _request;
+
+    internal AuthorizationOutcome(string principalArn, string action, string resourceArn, AuthorizationResult result, AuthorizationRequest request)
+    {
+        PrincipalArn = principalArn;
+        Action = action;
+        ResourceArn = resourceArn;
+        Result = result;
+        _request = request;
+    }
+
+    public string PrincipalArn { get; }
+
+    public string Action { get; }
+
+    public string ResourceArn { get; }
+
+    /// <summary>The engine's result: decision, matched statements, missing context keys, boundary verdict.</summary>
+    public AuthorizationResult Result { get; }
+
+    public bool IsAllowed => Result.IsAllowed;
+
+    public PolicyDecision Decision => Result.Decision;
+
+    /// <summary>
+    /// The <c>AccessDenied</c> error AWS would send, e.g. <c>User: arn:… is not authorized to perform: iam:CreateRole on resource:
+    /// arn:… because no identity-based policy allows the iam:CreateRole action</c>; <c>null</c> when allowed.
+    /// </summary>
+    public AwsError? ToAccessDenied()
+    {
+        if (IsAllowed)
+        {
+            return null;
+        }
+
+        var prefix = $"User: {PrincipalArn} is not authorized to perform: {Action} on resource: {ResourceArn}";
+        return AwsError.AccessDenied(prefix + " " + Reason());
+    }
+
+    private string Reason()
+    {
+        if (Decision == PolicyDecision.ExplicitDeny)
+        {
+            var ids = Result.MatchedStatements.Select(m => m.PolicyId).ToHashSet(StringComparer.Ordinal);
+            var kind = _request.SessionPolicies?.Any(p => ids.Contains(p.PolicyId)) == true ? "a session policy"
+                : _request.PermissionsBoundary is { } b && ids.Contains(b.PolicyId) && _request.IdentityPolicies?.Any(p => ids.Contains(p.PolicyId)) != true
+                    ? "a permissions boundary"
+                    : _request.ResourcePolicy is { } r && ids.Contains(r.PolicyId) ? "a resource-based policy"
+                    : "an identity-based policy";
+            return $"with an explicit deny in {kind}";
+        }
+
+        if (Result.AllowedByPermissionsBoundary == false)
+        {
+            return $"because no permissions boundary allows the {Action} action";
+        }
+
+        var identityAllowed = Result.MatchedStatements.Any(m => _request.IdentityPolicies?.Any(p => p.PolicyId == m.PolicyId) == true);
+        return identityAllowed && _request.SessionPolicies is not null
+            ? $"because no session policy allows the {Action} action"
+            : $"because no identity-based policy allows the {Action} action";
+    }
+}
