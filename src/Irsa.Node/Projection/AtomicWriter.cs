@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 
 namespace Irsa.Node.Projection;
 
@@ -18,7 +19,7 @@ namespace Irsa.Node.Projection;
 /// Watchers should watch <c>..data</c>. A reader that opens a file in the instant between the swap and
 /// the deletion of the old directory may get "file not found" and must retry; it never gets bad bytes.
 /// </remarks>
-public sealed class AtomicWriter
+public sealed partial class AtomicWriter
 {
     /// <summary>The symlink that points at the current timestamped directory.</summary>
     public const string DataDirectoryName = "..data";
@@ -98,6 +99,7 @@ public sealed class AtomicWriter
             TryDeleteDirectory(oldDirectory);
         }
 
+        RemoveOrphanedVersionDirectories(newDirectoryName);
         return true;
     }
 
@@ -244,6 +246,22 @@ public sealed class AtomicWriter
             }
         }
     }
+
+    /// <summary>Deletes version directories left behind by a write that crashed before its swap.</summary>
+    private void RemoveOrphanedVersionDirectories(string currentName)
+    {
+        foreach (var directory in Directory.EnumerateDirectories(TargetDirectory, "..*"))
+        {
+            var name = Path.GetFileName(directory);
+            if (name != currentName && VersionDirectoryName().IsMatch(name) && new FileInfo(directory).LinkTarget is null)
+            {
+                TryDeleteDirectory(directory);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^\.\.\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_\d{2}\.\d+$", RegexOptions.CultureInvariant)]
+    private static partial Regex VersionDirectoryName();
 
     private static void TryDeleteDirectory(string directory)
     {

@@ -189,4 +189,18 @@ public sealed class AtomicWriterTests : IDisposable
 
         Assert.Equal("t1", File.ReadAllText(_temp.Combine("token")));
     }
+
+    [Fact]
+    public void OrphanedVersionDirectories_AreRemovedOnTheNextWrite()
+    {
+        _writer.Write(Payload(("token", "t1")));
+        Directory.CreateDirectory(_temp.Combine("..2020_01_01_00_00_00.42"));
+        Directory.CreateDirectory(_temp.Combine("..not-a-version"));
+
+        _writer.Write(Payload(("token", "t2")));
+
+        Assert.False(Directory.Exists(_temp.Combine("..2020_01_01_00_00_00.42")));
+        Assert.True(Directory.Exists(_temp.Combine("..not-a-version")));
+        Assert.Single(Directory.GetDirectories(_temp.Path, "..20*"));
+    }
 }

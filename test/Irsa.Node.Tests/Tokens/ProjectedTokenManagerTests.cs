@@ -343,4 +343,59 @@ public sealed class ProjectedTokenManagerTests : IDisposable
 
         Assert.Throws<ArgumentException>(() => Manager(pod));
     }
+
+    [Fact]
+    public async Task TickDuringARunningSync_QueuesExactlyOneMoreSync()
+    {
+        _requester.IssuerClockOffset = TimeSpan.FromMinutes(2); // iat in our future: every sync requests
+        var gate = new BlockingTokenRequester(_requester);
+        var manager = Manager(Pod(expirationSeconds: 3600), requester: gate);
+        await manager.StartAsync();
+        var synced = Channel.CreateUnbounded<PodSyncResult>();
+        manager.Synced += (_, result) => synced.Writer.TryWrite(result);
+        gate.Block();
+
+        _time.Advance(TimeSpan.FromMinutes(1)); // starts a sync that blocks in the requester
+        await gate.Entered.WaitAsync(Guard);
+        _time.Advance(TimeSpan.FromMinutes(1)); // arrives while that sync runs: queued
+        _time.Advance(TimeSpan.FromMinutes(1)); // coalesced with the queued one
+        gate.Release();
+
+        await synced.Reader.ReadAsync().AsTask().WaitAsync(Guard);
+        await synced.Reader.ReadAsync().AsTask().WaitAsync(Guard);
+        await manager.StopAsync();
+
+        Assert.False(synced.Reader.TryRead(out _));
+        Assert.Equal(3, _requester.Calls.Count); // start + blocked sync + one queued sync
+    }
+
+    /// <summary>Lets a test hold a request open to simulate a slow API server.</summary>
+    private sealed class BlockingTokenRequester(ITokenRequester inner) : ITokenRequester
+    {
+        private TaskCompletionSource? _release;
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Entered => _entered.Task;
+
+        public void Block() => _release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _release!.SetResult();
+
+        public async Task<TokenRequestResult> RequestAsync(
+            string @namespace,
+            string serviceAccount,
+            IReadOnlyList<string> audiences,
+            long expirationSeconds,
+            BoundPodReference boundPod,
+            CancellationToken cancellationToken)
+        {
+            if (_release is { } release)
+            {
+                _entered.TrySetResult();
+                await release.Task.WaitAsync(cancellationToken);
+            }
+
+            return await inner.RequestAsync(@namespace, serviceAccount, audiences, expirationSeconds, boundPod, cancellationToken);
+        }
+    }
 }
