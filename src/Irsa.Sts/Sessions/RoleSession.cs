@@ -1,0 +1,61 @@
+namespace Irsa.Sts.Sessions;
+
+/// <summary>
+/// Everything a role session is: sealed into its session token at issue time and read back on every signed call,
+/// so no session state is stored server-side.
+/// </summary>
+public sealed record RoleSession
+{
+    /// <summary>The <c>ASIA…</c> access key id bound to this session.</summary>
+    public string AccessKeyId { get; init; } = string.Empty;
+
+    public required string AccountId { get; init; }
+
+    /// <summary>The role ARN, path included.</summary>
+    public required string RoleArn { get; init; }
+
+    /// <summary>The role's unique id (<c>AROA…</c>); a re-created role of the same name does not honour old sessions.</summary>
+    public required string RoleId { get; init; }
+
+    public required string RoleName { get; init; }
+
+    public required string SessionName { get; init; }
+
+    /// <summary>The inline session policy text, verbatim; <c>null</c> when none was passed.</summary>
+    public string? Policy { get; init; }
+
+    /// <summary>Managed session policy ARNs (re-read at call time).</summary>
+    public IReadOnlyList<string> PolicyArns { get; init; } = [];
+
+    /// <summary>Session tags (become <c>aws:PrincipalTag/*</c>).</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyList<string> TransitiveTagKeys { get; init; } = [];
+
+    public string? SourceIdentity { get; init; }
+
+    public required DateTimeOffset IssuedAt { get; init; }
+
+    public required DateTimeOffset Expiration { get; init; }
+
+    /// <summary>The web identity the session was obtained with.</summary>
+    public WebIdentitySession? WebIdentity { get; init; }
+
+    /// <summary>The Kubernetes identity of the token, when it was a service-account token.</summary>
+    public KubernetesSession? Kubernetes { get; init; }
+
+    /// <summary><c>arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION</c>: the role path is dropped, as AWS does.</summary>
+    public string AssumedRoleArn => $"arn:aws:sts::{AccountId}:assumed-role/{RoleName}/{SessionName}";
+
+    /// <summary><c>AROA…:SESSION</c>, also <c>aws:userid</c>.</summary>
+    public string AssumedRoleId => RoleId + ":" + SessionName;
+
+    /// <summary>Whether session policies restrict the role's permissions.</summary>
+    public bool HasSessionPolicies => Policy is not null || PolicyArns.Count > 0;
+}
+
+/// <summary>The web identity behind a session: issuer, IAM provider ARN, <c>sub</c>, matched <c>aud</c> and <c>amr</c>.</summary>
+public sealed record WebIdentitySession(string Issuer, string ProviderArn, string Subject, string Audience, IReadOnlyList<string>? AuthenticationMethods = null);
+
+/// <summary>The Kubernetes identity behind a session, from the token's <c>kubernetes.io</c> claim.</summary>
+public sealed record KubernetesSession(string Namespace, string? ServiceAccountName, string? ServiceAccountUid, string? PodName, string? PodUid);
