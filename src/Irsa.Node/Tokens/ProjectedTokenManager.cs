@@ -140,9 +140,10 @@ public sealed class ProjectedTokenManager : IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(_removed, this);
             EnsureDirectories();
-            foreach (var source in _pod.Volumes.SelectMany(volume => volume.Sources))
+            // One request per distinct (audience, lifetime), however many files share it.
+            foreach (var key in _pod.Volumes.SelectMany(volume => volume.Sources).Select(TokenKey.For).Distinct())
             {
-                await RefreshIfNeededAsync(TokenKey.For(source), cancellationToken);
+                await RefreshIfNeededAsync(key, cancellationToken);
             }
 
             result = WriteVolumes();
@@ -178,7 +179,8 @@ public sealed class ProjectedTokenManager : IAsyncDisposable
         if (cancellation is not null)
         {
             await cancellation.CancelAsync();
-            await inFlight; // never faults: the scheduled sync catches everything
+            // The scheduled sync reports its own failures; only a throwing Synced handler could fault it.
+            await inFlight.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             cancellation.Dispose();
         }
     }

@@ -108,6 +108,20 @@ public sealed class ProjectedTokenManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task FailingSharedSource_IsRequestedOncePerSync()
+    {
+        var source = new ServiceAccountTokenProjection { Audience = "sts.amazonaws.com", ExpirationSeconds = 3600 };
+        var pod = Pod() with { Volumes = [new ProjectedTokenVolume("one", [source, source with { Path = "copy" }])] };
+        _requester.FailWith = new HttpRequestException("down");
+        var manager = Manager(pod);
+
+        var result = await manager.SyncAsync();
+
+        Assert.Single(_requester.Calls);
+        Assert.All(result.Sources, status => Assert.Equal(ProjectedTokenState.Failed, status.State));
+    }
+
+    [Fact]
     public async Task OneHourToken_IsRefreshedAfter80PercentMinusJitterAndNotBefore()
     {
         var manager = Manager(Pod(expirationSeconds: 3600));
