@@ -224,6 +224,20 @@ public sealed class TokenRequestProcessorTests : IDisposable
     }
 
     [Fact]
+    public void ResponseJson_HasKubeApiserverShape_WithNullBoundObjectRef()
+    {
+        var outcome = Process(Input(new V1TokenRequestSpec()));
+
+        var json = Encoding.UTF8.GetString(TokenRequestJson.Serialize(outcome.Response!));
+
+        Assert.Equal(
+            "{\"kind\":\"TokenRequest\",\"apiVersion\":\"authentication.k8s.io/v1\",\"metadata\":{\"name\":\"app\",\"namespace\":\"default\",\"uid\":\"sa-uid\",\"creationTimestamp\":\"2025-01-01T00:00:00Z\"},"
+            + "\"spec\":{\"audiences\":[\"https://kubernetes.default.svc\"],\"expirationSeconds\":3600,\"boundObjectRef\":null},"
+            + "\"status\":{\"token\":\"" + outcome.Response!.Status.Token + "\",\"expirationTimestamp\":\"2025-01-01T01:00:00Z\"}}",
+            json);
+    }
+
+    [Fact]
     public void InvalidOptions_AreRejected() =>
         Assert.Throws<ArgumentException>(() => Processor(new ClusterIssuerOptions { Issuers = [Issuer], MaxTokenExpirationSeconds = 60 }));
 
