@@ -1,7 +1,16 @@
+using Irsa.Core.Security;
+using Irsa.Iam.Accounts;
+using Irsa.Iam.Authorization;
+using Irsa.Server.Cluster;
 using Irsa.Server.Hosting;
+using Irsa.Server.Iam;
+using Irsa.Server.Protocol;
+using Irsa.Server.Security;
+using Irsa.Server.Sts;
+using Irsa.SigV4;
+using Irsa.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Irsa.Server;
@@ -14,18 +23,50 @@ internal static class ServerComposition
 {
     public static void AddServices(IServiceCollection services)
     {
+        // Identity and authorization: SigV4 → caller identity → policy engine.
+        services.AddSingleton(sp => new SigV4Verifier(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<AccessKeys>();
+        services.AddSingleton<PrincipalPolicyResolver>();
+        services.AddSingleton<Authorizer>();
+        services.AddSingleton<RequestAuthenticator>();
+        services.AddSingleton<ISessionCredentialResolver, NoSessionCredentials>();
+
+        // Services behind the AWS front door.
+        services.AddSingleton<Irsa.Iam.IamApi>();
+        services.AddSingleton<IamActionCatalog>();
+        services.AddSingleton<IamEndpoint>();
+        services.AddSingleton<StsEndpoint>();
+        services.AddSingleton<ClusterService>();
+        services.AddSingleton<EksApi>();
+        services.AddSingleton<AwsFrontDoor>();
     }
 
     public static void MapEndpoints(WebApplication app)
     {
         app.MapGet("/healthz", () => Results.Text("ok"));
+        ClusterEndpoints.Map(app);
+
+        // Everything else is AWS: one edge endpoint, routed by protocol.
+        var frontDoor = app.Services.GetRequiredService<AwsFrontDoor>();
+        app.MapFallback(frontDoor.HandleAsync);
     }
 
-    public static Task BootstrapAsync(IServiceProvider services, IrsaServerOptions options, CancellationToken cancellationToken)
+    /// <summary>First start creates the account and its admin key; every start rewrites the AWS CLI config files.</summary>
+    public static async Task BootstrapAsync(IServiceProvider services, IrsaServerOptions options, CancellationToken cancellationToken)
     {
-        _ = services.GetRequiredService<ServerContext>();
-        _ = options;
-        _ = cancellationToken;
-        return Task.CompletedTask;
+        var context = services.GetRequiredService<ServerContext>();
+        var bootstrap = new IamBootstrap(services.GetRequiredService<IDocumentStore>(), services.GetRequiredService<SecretProtector>(),
+            services.GetRequiredService<TimeProvider>());
+        var admin = await bootstrap.EnsureAccountAsync(options.AccountId, cancellationToken);
+        context.AccountId = admin.AccountId;
+        ClientConfigFiles.Write(context.Data, admin.AccessKeyId, admin.SecretAccessKey, options.Region, context.PublicUrl,
+            context.PublicUrl.StartsWith("https://", StringComparison.Ordinal));
+    }
+
+    /// <summary>Until STS sessions are wired, temporary credentials are unknown keys.</summary>
+    private sealed class NoSessionCredentials : ISessionCredentialResolver
+    {
+        public ValueTask<SigV4KeyResolution> ResolveAsync(string accessKeyId, string? sessionToken, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(SigV4KeyResolution.NotFound());
     }
 }

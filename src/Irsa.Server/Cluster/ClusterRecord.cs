@@ -1,0 +1,68 @@
+namespace Irsa.Server.Cluster;
+
+/// <summary>A cluster as stored: what EKS's <c>Cluster</c> shape reports plus the service-account signing keys.</summary>
+public sealed record ClusterRecord
+{
+    public required string Name { get; init; }
+
+    /// <summary>32 uppercase hex characters, EKS's shape; it names the issuer and the Kubernetes endpoint.</summary>
+    public required string Id { get; init; }
+
+    public required string AccountId { get; init; }
+
+    public required string Region { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required string Version { get; init; }
+
+    public required string RoleArn { get; init; }
+
+    public required VpcConfig ResourcesVpcConfig { get; init; }
+
+    public Dictionary<string, string> Tags { get; init; } = [];
+
+    public string? ClientRequestToken { get; init; }
+
+    /// <summary>Signing keys, oldest first; the key ring decides which one signs and which are still published.</summary>
+    public List<ClusterKeyRecord> Keys { get; init; } = [];
+
+    public string Arn => $"arn:aws:eks:{Region}:{AccountId}:cluster/{Name}";
+}
+
+/// <summary>The VPC settings EKS echoes back; Irsa has no VPCs, it only keeps what the client sent.</summary>
+public sealed record VpcConfig
+{
+    public List<string> SubnetIds { get; init; } = [];
+
+    public List<string> SecurityGroupIds { get; init; } = [];
+
+    public bool EndpointPublicAccess { get; init; } = true;
+
+    public bool EndpointPrivateAccess { get; init; }
+
+    public List<string> PublicAccessCidrs { get; init; } = ["0.0.0.0/0"];
+}
+
+/// <summary>One signing key: the private key encrypted under the master key, and its place in the rotation.</summary>
+public sealed record ClusterKeyRecord
+{
+    public required string KeyId { get; init; }
+
+    public required string Algorithm { get; init; }
+
+    /// <summary>PKCS#8 private key, protected with <see cref="Core.Security.SecretProtector"/> (base64).</summary>
+    public required string ProtectedPrivateKey { get; init; }
+
+    /// <summary>When the key appeared in the JWKS.</summary>
+    public required DateTimeOffset PublishedAt { get; init; }
+
+    /// <summary>When the key starts signing (published first, so relying parties know it before they meet it).</summary>
+    public required DateTimeOffset SignsFrom { get; init; }
+
+    /// <summary>When a newer key took over signing; null while this key is current or pending.</summary>
+    public DateTimeOffset? RetiredAt { get; init; }
+
+    /// <summary>The latest <c>exp</c> of any token this key signed: it stays published until then.</summary>
+    public DateTimeOffset? LastExpiry { get; init; }
+}
