@@ -22,14 +22,16 @@ public static class PolicyEvaluator
         // Caller-side policy sets exist only for IAM identities; web identity, services and anonymous callers
         // can be allowed only by the resource (or trust) policy.
         var identity = iamIdentity ? EvaluateSet(request.IdentityPolicies, context, hasBoundary, ref state, ref collector) : PrincipalMatchKind.None;
+        var deniesBefore = collector.Denies?.Count ?? 0;
         var boundary = hasBoundary ? EvaluateOne(request.PermissionsBoundary!, context, hasBoundary, ref state, ref collector) : PrincipalMatchKind.None;
+        var boundaryDenied = (collector.Denies?.Count ?? 0) > deniesBefore;
         var session = iamIdentity && request.SessionPolicies is not null
             ? EvaluateSet(request.SessionPolicies, context, hasBoundary, ref state, ref collector)
             : PrincipalMatchKind.None;
         var resource = request.ResourcePolicy is { } rp ? EvaluateOne(rp, context, hasBoundary, ref state, ref collector) : PrincipalMatchKind.None;
 
         var missing = (IReadOnlyList<string>?)state.MissingKeys ?? [];
-        bool? boundaryVerdict = hasBoundary ? boundary != PrincipalMatchKind.None && collector.Denies is null : null;
+        bool? boundaryVerdict = hasBoundary ? boundary != PrincipalMatchKind.None && !boundaryDenied : null;
         if (collector.Denies is not null)
         {
             return new AuthorizationResult(PolicyDecision.ExplicitDeny, collector.Denies, missing, boundaryVerdict);

@@ -81,6 +81,19 @@ public sealed class PolicyEvaluatorTests
         Assert.Equal(boundaryVerdict, result.AllowedByPermissionsBoundary);
     }
 
+    [Fact]
+    public void Boundary_verdict_ignores_denies_from_other_policies()
+    {
+        var request = new AuthorizationRequest(Get(TestPolicy.Session))
+        {
+            IdentityPolicies = [Id(AllowS3), Id(DenyGet)],
+            PermissionsBoundary = Boundary(AllowS3),
+        };
+        var result = PolicyEvaluator.Evaluate(request);
+        Assert.Equal(PolicyDecision.ExplicitDeny, result.Decision);
+        Assert.True(result.AllowedByPermissionsBoundary);
+    }
+
     public static TheoryData<string, string[], PolicyDecision> SessionCases => new()
     {
         { "SessionAllows", [AllowGet], PolicyDecision.Allowed },
