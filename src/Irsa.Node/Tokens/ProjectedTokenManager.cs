@@ -32,7 +32,7 @@ public sealed class ProjectedTokenManager : IAsyncDisposable
     private readonly ITokenRequester _requester;
     private readonly TimeProvider _timeProvider;
     private readonly IRandomSource _random;
-    private readonly TokenFileAccess _access;
+    private readonly TokenFileAccess _access; // directory mode/owner; file modes are per volume
     private readonly Dictionary<TokenKey, CachedToken> _cache = [];
     private readonly Dictionary<string, AtomicWriter> _writers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -342,9 +342,10 @@ public sealed class ProjectedTokenManager : IAsyncDisposable
 
             if (volumeError is null)
             {
+                var access = TokenFileAccess.For(_pod.Security, volume.DefaultMode);
                 var payload = entries.ToDictionary(
                     entry => entry.Source.Path,
-                    entry => new FileProjection(Encoding.UTF8.GetBytes(entry.Cached.Token!.Token), _access.FileMode, _access.Uid, _access.Gid),
+                    entry => new FileProjection(Encoding.UTF8.GetBytes(entry.Cached.Token!.Token), access.FileMode, access.Uid, access.Gid),
                     StringComparer.Ordinal);
                 try
                 {

@@ -302,6 +302,17 @@ public sealed class ProjectedTokenManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task VolumeDefaultMode_IsUsedWithoutUserOrGroup()
+    {
+        var pod = Pod() with { Volumes = [ProjectedTokenVolume.AwsIamToken() with { DefaultMode = M0640 }] };
+        var manager = Manager(pod);
+
+        await manager.StartAsync();
+
+        Assert.Equal(M0640, File.GetUnixFileMode(manager.GetTokenFilePath("aws-iam-token")));
+    }
+
+    [Fact]
     public async Task EachPod_HasItsOwnSiblingDirectoryWithItsOwnModesAndOwners()
     {
         var userPod = Manager(Pod(uid: "pod-user", security: new PodSecurity { ContainerRunAsUsers = [1000, 1000] }));
