@@ -178,7 +178,7 @@ internal static class ContainerJsonWriter
             w.StringField("resource", r.Resource);
 
             // Quantity is a struct in Go, so omitempty never drops it: unset is written as "0".
-            w.StringField("divisor", r.Divisor?.ToString() ?? "0");
+            w.StringField("divisor", QuantityText.Of(r.Divisor));
             w.EndObject();
         }
 
@@ -255,7 +255,7 @@ internal static class ContainerJsonWriter
         // Go writes map keys sorted by their bytes.
         foreach (var key in map.Keys.Order(StringComparer.Ordinal))
         {
-            w.StringField(key, map[key]?.ToString() ?? "0");
+            w.StringField(key, QuantityText.Of(map[key]));
         }
 
         w.EndObject();

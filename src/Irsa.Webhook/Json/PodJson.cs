@@ -15,7 +15,7 @@ public static class PodJson
         Converters =
         {
             new IntOrStringJson.Converter(),
-            new ResourceQuantityJsonConverter(),
+            new QuantityText.Converter(),
         },
     };
 
