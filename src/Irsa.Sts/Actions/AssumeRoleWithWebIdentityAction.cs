@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using Irsa.Core.Aws;
+using Irsa.Core.Query;
+using Irsa.Iam.Queries;
+using Irsa.Policy;
+using Irsa.Sts.Sessions;
+using Irsa.Sts.WebIdentity;
+
+namespace Irsa.Sts.Actions;
+
+/// <summary>
+/// <c>AssumeRoleWithWebIdentity</c>: parameters → token validation → pod liveness (Irsa's clusters) → role → roles
+/// claim → trust policy (with <c>sts:TagSession</c>/<c>sts:SetSourceIdentity</c> when the token asks for them) →
+/// duration → session policies → credentials.
+/// </summary>
+public sealed class AssumeRoleWithWebIdentityAction(
+    WebIdentityTokenValidator validator,
+    IWebIdentityDirectory directory,
+    SessionTokenService sessions,
+    IPodLivenessCheck? liveness,
+    TimeProvider timeProvider,
+    StsOptions options)
+{
+    /// <summary>Budget the packed session policy and tags are measured against (PackedPolicySize is a percentage of it).</summary>
+    private const int PackedBudgetBytes = 2048;
+
+    public async Task<StsResult> ExecuteAsync(QueryParameters parameters, string requestId, IPAddress? sourceIp, CancellationToken cancellationToken)
+    {
+        var request = AssumeRoleWithWebIdentityRequest.Read(parameters);
+        var roleAccount = Arn.Parse(request.RoleArn).Account;
+
+        // Kubelet-projected tokens carry no newline, but hand-written token files often end with one; it can never be
+        // part of a compact JWS, so trailing whitespace is dropped rather than failing the parse.
+        var token = request.WebIdentityToken.TrimEnd(' ', '\t', '\r', '\n');
+        var validation = await validator.ValidateAsync(token, roleAccount, cancellationToken);
+        if (validation.Identity is not { } identity)
+        {
+            return StsResult.Failure(validation.Error!, validation.Detail);
+        }
+
+        if (liveness is not null && identity.Kubernetes is { PodName: { } podName, PodUid: { } podUid } kubernetes)
+        {
+            var verdict = await liveness.CheckAsync(new PodBinding(identity.Issuer, kubernetes.Namespace, podName, podUid), cancellationToken);
+            if (verdict == PodLiveness.Gone)
+            {
+                return StsResult.Failure(StsErrors.InvalidIdentityToken(StsErrors.PodGoneMessage), $"pod {kubernetes.Namespace}/{podName} gone");
+            }
+        }
+
+        var role = await directory.GetRoleAsync(request.RoleArn, cancellationToken);
+        if (role is null)
+        {
+            // A missing role is indistinguishable from a denial, so role names cannot be probed.
+            return StsResult.Failure(StsErrors.AssumeRoleDenied(), "role not found");
+        }
+
+        if (identity.Roles is { } roles && !roles.Contains(request.RoleArn, StringComparer.Ordinal))
+        {
+            return StsResult.Failure(StsErrors.InvalidIdentityToken("The target role ARN is not present in the roles claim of the identity token"));
+        }
+
+        var now = timeProvider.GetUtcNow();
+        if (!IsTrusted(role, identity, request, sourceIp, now))
+        {
+            return StsResult.Failure(StsErrors.AssumeRoleDenied(), "trust policy does not allow");
+        }
+
+        if (request.DurationSeconds > role.MaxSessionDuration)
+        {
+            return StsResult.Failure(AwsError.Validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
+        }
+
+        if (request.Policy is { } policyText && PolicyDocument.Parse(policyText, PolicyKind.Session) is { IsValid: false } parsed)
+        {
+            return StsResult.Failure(AwsError.MalformedPolicyDocument(parsed.Error.Message));
+        }
+
+        foreach (var policyArn in request.PolicyArns)
+        {
+            if (await directory.GetManagedPolicyAsync(role.AccountId, policyArn, cancellationToken) is null)
+            {
+                return StsResult.Failure(AwsError.MalformedPolicyDocument($"Policy {policyArn} does not exist or is not attachable."));
+            }
+        }
+
+        var tags = identity.Tags;
+        int? packedSize = null;
+        if (request.Policy is not null || request.PolicyArns.Count > 0 || tags is { PrincipalTags.Count: > 0 })
+        {
+            packedSize = PackedPercent(request, tags);
+            if (packedSize > 100)
+            {
+                return StsResult.Failure(StsErrors.PackedPolicyTooLarge(packedSize.Value));
+            }
+        }
+
+        var credentials = sessions.Issue(new RoleSession
+        {
+            AccountId = role.AccountId,
+            RoleArn = role.Arn,
+            RoleId = role.RoleId,
+            RoleName = role.RoleName,
+            SessionName = request.RoleSessionName,
+            Policy = request.Policy,
+            PolicyArns = request.PolicyArns,
+            Tags = tags?.PrincipalTags ?? new Dictionary<string, string>(),
+            TransitiveTagKeys = tags?.TransitiveTagKeys ?? [],
+            SourceIdentity = identity.SourceIdentity,
+            IssuedAt = now,
+            Expiration = now.AddSeconds(request.DurationSeconds),
+            WebIdentity = new WebIdentitySession(identity.Issuer, identity.Provider.Arn, identity.Subject, identity.Audience, identity.AuthenticationMethods),
+            Kubernetes = identity.Kubernetes is { } k ? new KubernetesSession(k.Namespace, k.ServiceAccountName, k.ServiceAccountUid, k.PodName, k.PodUid) : null,
+        });
+
+        try
+        {
+            await directory.RecordRoleUsedAsync(role.Arn, options.Region, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Last-used tracking is best effort and must never fail an otherwise valid request.
+        }
+
+        var body = QueryXml.Success(StsProtocol.AssumeRoleWithWebIdentity, StsProtocol.Namespace, requestId, xml =>
+        {
+            xml.WriteStartElement("Credentials");
+            xml.WriteElementString("AccessKeyId", credentials.AccessKeyId);
+            xml.WriteElementString("SecretAccessKey", credentials.SecretAccessKey);
+            xml.WriteElementString("SessionToken", credentials.SessionToken);
+            xml.WriteElementString("Expiration", QueryXml.Timestamp(credentials.Session.Expiration));
+            xml.WriteEndElement();
+            xml.WriteElementString("SubjectFromWebIdentityToken", identity.Subject);
+            xml.WriteStartElement("AssumedRoleUser");
+            xml.WriteElementString("Arn", credentials.Session.AssumedRoleArn);
+            xml.WriteElementString("AssumedRoleId", credentials.Session.AssumedRoleId);
+            xml.WriteEndElement();
+            if (packedSize is { } size)
+            {
+                xml.WriteElementString("PackedPolicySize", size.ToString(CultureInfo.InvariantCulture));
+            }
+
+            xml.WriteElementString("Provider", identity.Provider.Arn);
+            xml.WriteElementString("Audience", identity.Audience);
+            xml.WriteOptional("SourceIdentity", identity.SourceIdentity);
+        });
+        return StsResult.Success(body, credentials.Session);
+    }
+
+    private static bool IsTrusted(RoleInfo role, ValidatedWebIdentity identity, AssumeRoleWithWebIdentityRequest request, IPAddress? sourceIp, DateTimeOffset now)
+    {
+        var claims = new WebIdentityClaims
+        {
+            Subject = identity.Subject,
+            Audience = identity.Audience,
+            AuthorizedParty = identity.AuthorizedParty,
+            OriginalAudience = identity.OriginalAudience,
+            Email = identity.Email,
+            AuthenticationMethods = identity.AuthenticationMethods,
+            PrincipalTags = identity.Tags?.PrincipalTags,
+            TransitiveTagKeys = identity.Tags?.TransitiveTagKeys,
+            SourceIdentity = identity.SourceIdentity,
+        };
+
+        var actions = new List<string> { WebIdentityContext.AssumeRoleWithWebIdentity };
+        if (identity.Tags is not null)
+        {
+            actions.Add("sts:TagSession");
+        }
+
+        if (identity.SourceIdentity is not null)
+        {
+            actions.Add("sts:SetSourceIdentity");
+        }
+
+        var trust = new PolicyEntry(role.RoleName, PolicySourceType.Role, role.TrustPolicy);
+        foreach (var action in actions)
+        {
+            var builder = WebIdentityContext.CreateBuilder(role.Arn, identity.Provider.Arn, identity.Provider.Url, claims, now,
+                request.RoleSessionName, action);
+            if (identity.Roles is not null)
+            {
+                builder.Add("sts:RoleAuthorizedByIdp", true);
+            }
+
+            if (sourceIp is not null)
+            {
+                builder.Add("aws:SourceIp", sourceIp);
+            }
+
+            var result = PolicyEvaluator.Evaluate(AuthorizationRequest.ForTrustPolicy(builder.Build(), trust) with { ResourceAccount = role.AccountId });
+            if (!result.IsAllowed)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// AWS packs session policies and tags into a compressed binary form and reports its size as a percentage of an
+    /// undocumented budget; this approximates it with the DEFLATE size of the policy (whitespace removed), ARNs and tags.
+    /// </summary>
+    private static int PackedPercent(AssumeRoleWithWebIdentityRequest request, SessionTagsClaim? tags)
+    {
+        var text = new StringBuilder();
+        if (request.Policy is { } policy)
+        {
+            foreach (var c in policy)
+            {
+                if (!char.IsWhiteSpace(c))
+                {
+                    text.Append(c);
+                }
+            }
+        }
+
+        foreach (var arn in request.PolicyArns)
+        {
+            text.Append(arn).Append('\n');
+        }
+
+        if (tags is not null)
+        {
+            foreach (var (key, value) in tags.PrincipalTags)
+            {
+                text.Append(key).Append('=').Append(value).Append('\n');
+            }
+        }
+
+        using var buffer = new MemoryStream();
+        using (var deflate = new DeflateStream(buffer, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            deflate.Write(Encoding.UTF8.GetBytes(text.ToString()));
+        }
+
+        return (int)Math.Ceiling(100.0 * buffer.Length / PackedBudgetBytes);
+    }
+}
