@@ -11,7 +11,7 @@ namespace Irsa.Iam.Authorization;
 
 /// <summary>
 /// Loads the identity policies (inline + default versions of attached managed policies) and the permissions
-/// boundary of an IAM user or role, compiled. Compilation is cached by document version, and versions are read
+/// boundary of an IAM user or role, compiled. Compilation is cached by document version (and content), and documents are read
 /// on every call, so a policy change takes effect on the very next request.
 /// </summary>
 public sealed class PrincipalPolicyResolver(IDocumentStore store)
@@ -71,7 +71,7 @@ public sealed class PrincipalPolicyResolver(IDocumentStore store)
             return null;
         }
 
-        if (!_entities.TryGetValue((collection, key), out var entity) || entity.Version != document.Version)
+        if (!_entities.TryGetValue((collection, key), out var entity) || !entity.IsCurrent(document))
         {
             entity = Compile(collection, document);
             _entities[(collection, key)] = entity;
@@ -116,10 +116,10 @@ public sealed class PrincipalPolicyResolver(IDocumentStore store)
             return null;
         }
 
-        if (!_policies.TryGetValue(key, out var cached) || cached.Version != document.Version)
+        if (!_policies.TryGetValue(key, out var cached) || !cached.IsCurrent(document))
         {
             var policy = StoreExtensions.Deserialize<ManagedPolicyRecord>(document);
-            cached = new CachedPolicy(document.Version, policy.Arn,
+            cached = new CachedPolicy(document.Version, document.Json, policy.Arn,
                 new PolicyEntry(policy.PolicyName, PolicySourceType.UserManaged, PolicyDocument.ParseValid(policy.DefaultVersion.Document, PolicyKind.ManagedIdentity)));
             _policies[key] = cached;
         }
@@ -132,22 +132,30 @@ public sealed class PrincipalPolicyResolver(IDocumentStore store)
         if (collection == IamCollections.Roles)
         {
             var role = StoreExtensions.Deserialize<RoleRecord>(document);
-            return new CachedEntity(document.Version, role.AccountId, role.Arn, role.RoleId,
+            return new CachedEntity(document.Version, document.Json, role.AccountId, role.Arn, role.RoleId,
                 role.Tags.ToDictionary(t => t.Key, t => t.Value, StringComparer.OrdinalIgnoreCase),
                 [.. role.InlinePolicies.Select(p => new PolicyEntry(p.PolicyName, PolicySourceType.Role, PolicyDocument.ParseValid(p.PolicyDocument, PolicyKind.Identity)))],
                 role.AttachedPolicyArns, role.PermissionsBoundaryArn);
         }
 
         var user = StoreExtensions.Deserialize<UserRecord>(document);
-        return new CachedEntity(document.Version, user.AccountId, user.Arn, user.UserId, new Dictionary<string, string>(),
+        return new CachedEntity(document.Version, document.Json, user.AccountId, user.Arn, user.UserId, new Dictionary<string, string>(),
             [.. user.InlinePolicies.Select(p => new PolicyEntry(p.PolicyName, PolicySourceType.User, PolicyDocument.ParseValid(p.PolicyDocument, PolicyKind.Identity)))],
             user.AttachedPolicyArns, user.PermissionsBoundaryArn);
     }
 
-    private sealed record CachedEntity(long Version, string AccountId, string EntityArn, string EntityId, IReadOnlyDictionary<string, string> Tags,
-        IReadOnlyList<PolicyEntry> InlinePolicies, IReadOnlyList<string> AttachedPolicyArns, string? BoundaryArn);
+    // Note: versions restart at 1 when an entity is deleted and re-created under the same name, so a cache hit
+    // also requires the stored JSON to be identical; comparing text is far cheaper than re-compiling policies.
+    private sealed record CachedEntity(long Version, string Json, string AccountId, string EntityArn, string EntityId, IReadOnlyDictionary<string, string> Tags,
+        IReadOnlyList<PolicyEntry> InlinePolicies, IReadOnlyList<string> AttachedPolicyArns, string? BoundaryArn)
+    {
+        public bool IsCurrent(StoredDocument document) => Version == document.Version && string.Equals(Json, document.Json, StringComparison.Ordinal);
+    }
 
-    private sealed record CachedPolicy(long Version, string Arn, PolicyEntry Entry);
+    private sealed record CachedPolicy(long Version, string Json, string Arn, PolicyEntry Entry)
+    {
+        public bool IsCurrent(StoredDocument document) => Version == document.Version && string.Equals(Json, document.Json, StringComparison.Ordinal);
+    }
 }
 
 /// <summary>The compiled policies of one IAM user or role.</summary>

@@ -12,7 +12,7 @@ namespace Irsa.Iam.Queries;
 /// <summary>Read-only lookups other services (STS, the token issuer) make against IAM state.</summary>
 public sealed class IamQueries(IDocumentStore store, TimeProvider timeProvider)
 {
-    private readonly ConcurrentDictionary<string, (long Version, RoleInfo Role)> _roles = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Version, string Json, RoleInfo Role)> _roles = new(StringComparer.Ordinal);
 
     /// <summary>The role an ARN names (path included), with its compiled trust policy; <c>null</c> when there is none.</summary>
     public async Task<RoleInfo?> GetRoleByArnAsync(string roleArn, CancellationToken cancellationToken = default)
@@ -31,10 +31,11 @@ public sealed class IamQueries(IDocumentStore store, TimeProvider timeProvider)
             return null;
         }
 
-        if (!_roles.TryGetValue(key, out var cached) || cached.Version != document.Version)
+        // Versions restart when a role is re-created under the same name, so the content must match too.
+        if (!_roles.TryGetValue(key, out var cached) || cached.Version != document.Version || !string.Equals(cached.Json, document.Json, StringComparison.Ordinal))
         {
             var role = StoreExtensions.Deserialize<RoleRecord>(document);
-            cached = (document.Version, new RoleInfo(role.AccountId, role.RoleName, role.RoleId, role.Path, role.Arn,
+            cached = (document.Version, document.Json, new RoleInfo(role.AccountId, role.RoleName, role.RoleId, role.Path, role.Arn,
                 PolicyDocument.ParseValid(role.AssumeRolePolicyDocument, PolicyKind.Trust), role.AssumeRolePolicyDocument,
                 role.MaxSessionDuration, role.Tags.ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal)));
             _roles[key] = cached;
