@@ -111,10 +111,11 @@ public sealed class IrsaServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        var store = _app.Services.GetRequiredService<IDocumentStore>();
         await _app.DisposeAsync();
         // The endpoint file means "a server is running here"; a stopped server must not leave it behind.
         File.Delete(Context.Data.EndpointFile);
-        await _app.Services.GetRequiredService<IDocumentStore>().DisposeAsync();
+        await store.DisposeAsync();
     }
 
     private static IPEndPoint ResolveEndpoint(Uri uri)
