@@ -95,14 +95,14 @@ internal sealed class OpenIdConnectProviderHandler(IDocumentStore store, TimePro
 
     public async Task<byte[]> DeleteAsync(IamRequest request)
     {
-        await UpdateAsync(request, delete: true, (_, _) => null);
+        await UpdateAsync(request, delete: true, _ => null);
         return request.RespondEmpty();
     }
 
     public async Task<byte[]> AddClientIdAsync(IamRequest request)
     {
         var clientId = request.Reader.Required("ClientID", 1, 255);
-        await UpdateAsync(request, delete: false, (provider, _) =>
+        await UpdateAsync(request, delete: false, provider =>
         {
             if (provider.ClientIds.Contains(clientId, StringComparer.Ordinal))
             {
@@ -118,7 +118,7 @@ internal sealed class OpenIdConnectProviderHandler(IDocumentStore store, TimePro
     public async Task<byte[]> RemoveClientIdAsync(IamRequest request)
     {
         var clientId = request.Reader.Required("ClientID", 1, 255);
-        await UpdateAsync(request, delete: false, (provider, _) =>
+        await UpdateAsync(request, delete: false, provider =>
             provider.ClientIds.Contains(clientId, StringComparer.Ordinal)
                 ? provider with { ClientIds = [.. provider.ClientIds.Where(c => c != clientId)] }
                 : null);
@@ -128,7 +128,7 @@ internal sealed class OpenIdConnectProviderHandler(IDocumentStore store, TimePro
     public async Task<byte[]> UpdateThumbprintAsync(IamRequest request)
     {
         var thumbprints = request.Reader.RequiredList("ThumbprintList", 40, 40);
-        await UpdateAsync(request, delete: false, (provider, _) =>
+        await UpdateAsync(request, delete: false, provider =>
         {
             CheckThumbprints(thumbprints);
             return provider with { Thumbprints = [.. thumbprints.Select(t => t.ToLowerInvariant())] };
@@ -139,7 +139,7 @@ internal sealed class OpenIdConnectProviderHandler(IDocumentStore store, TimePro
     public async Task<byte[]> TagAsync(IamRequest request)
     {
         var tags = request.Reader.RequiredTags();
-        await UpdateAsync(request, delete: false, (provider, _) =>
+        await UpdateAsync(request, delete: false, provider =>
         {
             RequestReader.CheckTagRules(tags);
             return provider with { Tags = IamTags.Merge(provider.Tags, tags) };
@@ -150,7 +150,7 @@ internal sealed class OpenIdConnectProviderHandler(IDocumentStore store, TimePro
     public async Task<byte[]> UntagAsync(IamRequest request)
     {
         var keys = request.Reader.RequiredList("TagKeys", 1, 128, IamPatterns.TagKey(), IamPatterns.TagKeyText);
-        await UpdateAsync(request, delete: false, (provider, _) => provider with { Tags = IamTags.Remove(provider.Tags, keys) });
+        await UpdateAsync(request, delete: false, provider => provider with { Tags = IamTags.Remove(provider.Tags, keys) });
         return request.RespondEmpty();
     }
 
@@ -177,7 +177,7 @@ internal sealed class OpenIdConnectProviderHandler(IDocumentStore store, TimePro
     }
 
     /// <summary>Loads, transforms and writes back one provider in a transaction; a <c>null</c> result means "no change".</summary>
-    private Task UpdateAsync(IamRequest request, bool delete, Func<OpenIdConnectProviderRecord, string, OpenIdConnectProviderRecord?> change)
+    private Task UpdateAsync(IamRequest request, bool delete, Func<OpenIdConnectProviderRecord, OpenIdConnectProviderRecord?> change)
     {
         var arn = request.Reader.RequiredArn("OpenIDConnectProviderArn");
         request.Reader.ThrowIfInvalid();
@@ -192,7 +192,7 @@ internal sealed class OpenIdConnectProviderHandler(IDocumentStore store, TimePro
                 return;
             }
 
-            if (change(current.Value, arn) is { } updated)
+            if (change(current.Value) is { } updated)
             {
                 await session.PutAsync(IamCollections.OpenIdConnectProviders, key, updated, current.Version);
             }

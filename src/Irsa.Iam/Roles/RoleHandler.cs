@@ -51,6 +51,7 @@ internal sealed class RoleHandler(IDocumentStore store, TimeProvider timeProvide
                 throw IamRequest.Error(AwsError.LimitExceeded($"Cannot exceed quota for RolesPerAccount: {MaxRolesPerAccount}"));
             }
 
+            await TrustPrincipalCheck.EnsurePrincipalsExistAsync(session, document);
             if (boundaryArn is not null)
             {
                 await ChangeBoundaryUsageAsync(session, request.AccountId, boundaryArn, +1);
@@ -140,7 +141,12 @@ internal sealed class RoleHandler(IDocumentStore store, TimeProvider timeProvide
         var document = request.Reader.RequiredPolicyDocument("PolicyDocument");
         request.Reader.ThrowIfInvalid();
         PolicyDocuments.ValidateTrust(document);
-        await ChangeAsync(request, roleName, role => role with { AssumeRolePolicyDocument = document });
+        await store.TransactAsync(async session =>
+        {
+            var role = await RoleStore.LoadAsync(session, request.AccountId, roleName);
+            await TrustPrincipalCheck.EnsurePrincipalsExistAsync(session, document);
+            await RoleStore.SaveAsync(session, role, role.Value with { AssumeRolePolicyDocument = document });
+        });
         return request.RespondEmpty();
     }
 

@@ -200,6 +200,8 @@ public sealed class AuthorizationTests
         var getProvider = await host.FailAsAsync(otherAdmin, "GetOpenIDConnectProvider", ("OpenIDConnectProviderArn", Docs.ProviderArn));
         var getPolicy = await host.FailAsAsync(otherAdmin, "GetPolicy", ("PolicyArn", "arn:aws:iam::123456789012:policy/p"));
         var attach = await host.FailAsAsync(otherAdmin, "AttachRolePolicy", ("RoleName", "app"), ("PolicyArn", "arn:aws:iam::123456789012:policy/p"));
+        // The same issuer can be registered in each account; each account's roles trust their own provider ARN.
+        await host.CallAsAsync(otherAdmin, "CreateOpenIDConnectProvider", ("Url", "https://" + Docs.Issuer));
         await host.CallAsAsync(otherAdmin, "CreateRole", ("RoleName", "app"), ("AssumeRolePolicyDocument",
             Docs.IrsaTrust.Replace("123456789012", "210987654321", StringComparison.Ordinal)));
 
