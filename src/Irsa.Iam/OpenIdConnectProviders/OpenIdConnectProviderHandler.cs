@@ -93,6 +93,7 @@ internal sealed class OpenIdConnectProviderHandler(IDocumentStore store, TimePro
         });
     }
 
+    /// <summary>Deletes a provider; a missing one is <c>NoSuchEntity</c> (modelled by AWS), consistent with every other delete here.</summary>
     public async Task<byte[]> DeleteAsync(IamRequest request)
     {
         await UpdateAsync(request, delete: true, _ => null);
@@ -206,7 +207,7 @@ internal sealed class OpenIdConnectProviderHandler(IDocumentStore store, TimePro
             throw IamRequest.Error(AwsError.InvalidInput($"ARN {arn} is not valid."));
         }
 
-        // Another account's provider is indistinguishable from a missing one.
+        // Another account's provider is indistinguishable from a missing one, so accounts stay isolated.
         return parsed.AccountId == request.AccountId
             ? OpenIdConnectProviderUrl.Key(parsed.AccountId, parsed.Url)
             : throw NotFound(arn);
