@@ -89,7 +89,8 @@ public sealed class OidcKeySource : IDisposable
         Task<string?> fetch;
         lock (state)
         {
-            if (state.InFlight is { } running)
+            // A completed task is a finished fetch, not a running one (it may even have completed synchronously).
+            if (state.InFlight is { IsCompleted: false } running)
             {
                 fetch = running;
             }
@@ -134,13 +135,6 @@ public sealed class OidcKeySource : IDisposable
         catch (IOException)
         {
             return "I/O failure";
-        }
-        finally
-        {
-            lock (state)
-            {
-                state.InFlight = null;
-            }
         }
     }
 
