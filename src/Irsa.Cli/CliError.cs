@@ -1,7 +1,7 @@
 namespace Irsa.Cli;
 
 /// <summary>A failure to report to the user as one clear line (never a stack trace) with a non-zero exit code.</summary>
-internal sealed class CliError(string message, int exitCode = 1) : Exception(message)
+internal class CliError(string message, int exitCode = 1) : Exception(message)
 {
     public int ExitCode { get; } = exitCode;
 }

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Irsa.Cli.Commands;
+using Irsa.Cli.Commands.Cluster;
+using Irsa.Cli.Commands.Iam;
+using Irsa.Cli.Commands.Pod;
 
 namespace Irsa.Cli;
 
@@ -10,5 +13,9 @@ internal static class CommandTable
     [
         UpCommand.Create(),
         EnvCommand.Create(),
+        ClusterCommands.Create(),
+        KubeconfigCommand.Create(),
+        IamCommands.Create(),
+        PodRunCommand.Create(),
     ];
 }

@@ -8,6 +8,9 @@ using Irsa.Server.Protocol;
 using Irsa.Server.Security;
 using Irsa.Server.Sts;
 using Irsa.SigV4;
+using Irsa.Sts;
+using Irsa.Sts.WebIdentity;
+using Irsa.Iam.Queries;
 using Irsa.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -29,22 +32,37 @@ internal static class ServerComposition
         services.AddSingleton<PrincipalPolicyResolver>();
         services.AddSingleton<Authorizer>();
         services.AddSingleton<RequestAuthenticator>();
-        services.AddSingleton<ISessionCredentialResolver, NoSessionCredentials>();
+        services.AddSingleton<ISessionCredentialResolver, SessionCredentialResolver>();
 
         // Services behind the AWS front door.
         services.AddSingleton<Irsa.Iam.IamApi>();
         services.AddSingleton<IamActionCatalog>();
         services.AddSingleton<IamEndpoint>();
         services.AddSingleton<StsEndpoint>();
+        services.AddSingleton<SessionKeyStore>();
+        services.AddSingleton<IamQueries>();
+        services.AddSingleton<IPodLivenessCheck, ClusterPodLivenessCheck>();
+        services.AddSingleton(sp => StsApi.Create(
+            new IamWebIdentityDirectory(sp.GetRequiredService<IamQueries>()),
+            sp.GetRequiredService<SessionKeyStore>().LoadOrCreateAsync(CancellationToken.None).GetAwaiter().GetResult(),
+            sp.GetRequiredService<TimeProvider>(),
+            new StsOptions { Region = sp.GetRequiredService<ServerContext>().Region },
+            sp.GetRequiredService<IPodLivenessCheck>()));
         services.AddSingleton<ClusterService>();
         services.AddSingleton<EksApi>();
+        Cluster.Kubernetes.KubernetesApi.AddServices(services);
         services.AddSingleton<AwsFrontDoor>();
+
+        // The pod-identity webhook: in-process admission for cluster pods, /mutate and /metrics.
+        Webhook.WebhookEndpoints.AddServices(services);
     }
 
     public static void MapEndpoints(WebApplication app)
     {
         app.MapGet("/healthz", () => Results.Text("ok"));
         ClusterEndpoints.Map(app);
+        Cluster.Kubernetes.KubernetesApi.Map(app);
+        Webhook.WebhookEndpoints.Map(app);
 
         // Everything else is AWS: one edge endpoint, routed by protocol.
         var frontDoor = app.Services.GetRequiredService<AwsFrontDoor>();
@@ -61,12 +79,5 @@ internal static class ServerComposition
         context.AccountId = admin.AccountId;
         ClientConfigFiles.Write(context.Data, admin.AccessKeyId, admin.SecretAccessKey, options.Region, context.PublicUrl,
             context.PublicUrl.StartsWith("https://", StringComparison.Ordinal));
-    }
-
-    /// <summary>Until STS sessions are wired, temporary credentials are unknown keys.</summary>
-    private sealed class NoSessionCredentials : ISessionCredentialResolver
-    {
-        public ValueTask<SigV4KeyResolution> ResolveAsync(string accessKeyId, string? sessionToken, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(SigV4KeyResolution.NotFound());
     }
 }

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Irsa.Core.Security;
+using Irsa.Storage;
+using Irsa.Sts;
+using Irsa.Sts.Sessions;
+
+namespace Irsa.Server.Sts;
+
+/// <summary>
+/// Persists the session-token key ring, encrypted under the master key, shared by every node of a deployment.
+/// The ring rotates daily; old keys stay until every session they sealed has expired (12 h at most).
+/// </summary>
+public sealed class SessionKeyStore(IDocumentStore store, SecretProtector protector, TimeProvider time)
+{
+    private const string Collection = "sts";
+    private const string Key = "session-key-ring";
+    private const string Purpose = "sts/session-key-ring";
+    private static readonly TimeSpan RotationInterval = TimeSpan.FromDays(1);
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(10);
+    private long _lastRefreshTicks;
+
+    /// <summary>Loads the ring (creating it on first start) and rotates it when its newest key is a day old.</summary>
+    public async Task<SessionKeyRing> LoadOrCreateAsync(CancellationToken cancellationToken)
+    {
+        return await store.TransactAsync(async session =>
+        {
+            var now = time.GetUtcNow();
+            var existing = await session.GetAsync(Collection, Key);
+            var ring = existing is null ? SessionKeyRing.Generate(now) : Decode(existing.Json);
+            if (existing is not null && ring.ToState().Keys.Max(k => k.CreatedAt) + RotationInterval <= now)
+            {
+                ring = ring.Rotate(now).Prune(now);
+            }
+
+            await session.PutAsync(Collection, Key, Encode(ring), existing?.Version ?? 0);
+            return ring;
+        }, cancellationToken);
+    }
+
+    /// <summary>Reloads the ring if another node may have rotated it; rate-limited. Returns whether a reload happened.</summary>
+    public async Task<bool> RefreshAsync(StsApi api, CancellationToken cancellationToken)
+    {
+        var now = time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastRefreshTicks);
+        if (last != 0 && time.GetElapsedTime(last, now) < RefreshInterval || Interlocked.CompareExchange(ref _lastRefreshTicks, now, last) != last)
+        {
+            return false;
+        }
+
+        var document = await store.GetAsync(Collection, Key, cancellationToken);
+        if (document is null)
+        {
+            return false;
+        }
+
+        api.Sessions.ReplaceKeyRing(Decode(document.Json));
+        return true;
+    }
+
+    private string Encode(SessionKeyRing ring) =>
+        JsonSerializer.Serialize(protector.ProtectString(JsonSerializer.Serialize(ring.ToState()), Purpose));
+
+    private SessionKeyRing Decode(string json) =>
+        SessionKeyRing.FromState(JsonSerializer.Deserialize<SessionKeyRingState>(protector.UnprotectString(JsonSerializer.Deserialize<string>(json)!, Purpose))!);
+}
