@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Irsa.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// Irsa started the way a user starts it: <c>./irsa up</c> in a child process, on a free loopback port, with its own
+/// data folder and HOME (so the AWS CLI's credential cache never crosses tests). Stopped with SIGTERM.
+/// </summary>
+public sealed class IrsaProcess : IAsyncLifetime
+{
+    private Process? _process;
+
+    public DirectoryInfo Home { get; } = Directory.CreateTempSubdirectory("irsa-e2e-");
+
+    public string DataDirectory => Path.Combine(Home.FullName, "data");
+
+    public string Endpoint { get; private set; } = "";
+
+    /// <summary>The environment of a user who ran <c>eval "$(irsa env)"</c>: the admin profile, nothing else AWS-related.</summary>
+    public Dictionary<string, string?> AdminEnvironment => new()
+    {
+        ["HOME"] = Home.FullName,
+        ["IRSA_DATA"] = DataDirectory,
+        ["AWS_CONFIG_FILE"] = Path.Combine(DataDirectory, "config"),
+        ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(DataDirectory, "credentials"),
+        ["AWS_PROFILE"] = "irsa-admin",
+    };
+
+    public async Task InitializeAsync()
+    {
+        var start = new ProcessStartInfo(Path.Combine(Tool.RepositoryRoot, "irsa"))
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Tool.RepositoryRoot,
+        };
+        foreach (var argument in new[] { "up", "--data", DataDirectory, "--listen", "http://127.0.0.1:0" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["HOME"] = Home.FullName;
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var endpointFile = Path.Combine(DataDirectory, "endpoint");
+        var deadline = Stopwatch.StartNew();
+        while (!File.Exists(endpointFile))
+        {
+            if (_process.HasExited || deadline.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                throw new InvalidOperationException($"./irsa up did not start (exit {(_process.HasExited ? _process.ExitCode : -1)}).");
+            }
+
+            await Task.Delay(200);
+        }
+
+        Endpoint = (await File.ReadAllTextAsync(endpointFile)).Trim();
+        using var http = new HttpClient();
+        Assert.Equal("ok", await http.GetStringAsync(Endpoint + "/healthz"));
+    }
+
+    /// <summary>Runs <c>./irsa ARGS</c> as the admin user.</summary>
+    public Task<ToolResult> IrsaAsync(params string[] arguments) =>
+        Tool.RunAsync(Path.Combine(Tool.RepositoryRoot, "irsa"), arguments, AdminEnvironment);
+
+    /// <summary>Runs the AWS CLI v1 as the admin user.</summary>
+    public Task<ToolResult> AwsAsync(params string[] arguments) => Tool.RunAsync("aws", arguments, AdminEnvironment);
+
+    public async Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _ = Kill(_process.Id, 15);
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(20)))
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process?.Dispose();
+        Home.Delete(recursive: true);
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
