@@ -44,11 +44,15 @@ public sealed record VpcConfig
     public List<string> PublicAccessCidrs { get; init; } = ["0.0.0.0/0"];
 }
 
-/// <summary>One signing key: the private key encrypted under the master key, and its place in the rotation.</summary>
+/// <summary>
+/// One signing key as stored: a <see cref="Irsa.Cluster.Keys.SigningKeyRecord"/> whose private key is encrypted under
+/// the master key.
+/// </summary>
 public sealed record ClusterKeyRecord
 {
     public required string KeyId { get; init; }
 
+    /// <summary>JOSE name of the algorithm (<c>RS256</c>, <c>ES256</c>, ...).</summary>
     public required string Algorithm { get; init; }
 
     /// <summary>PKCS#8 private key, protected with <see cref="Core.Security.SecretProtector"/> (base64).</summary>
@@ -58,11 +62,11 @@ public sealed record ClusterKeyRecord
     public required DateTimeOffset PublishedAt { get; init; }
 
     /// <summary>When the key starts signing (published first, so relying parties know it before they meet it).</summary>
-    public required DateTimeOffset SignsFrom { get; init; }
+    public required DateTimeOffset ActivatesAt { get; init; }
 
-    /// <summary>When a newer key took over signing; null while this key is current or pending.</summary>
-    public DateTimeOffset? RetiredAt { get; init; }
+    /// <summary>When a newer key takes over signing; null while this key has no successor.</summary>
+    public DateTimeOffset? RetiresAt { get; init; }
 
-    /// <summary>The latest <c>exp</c> of any token this key signed: it stays published until then.</summary>
-    public DateTimeOffset? LastExpiry { get; init; }
+    /// <summary>The latest <c>exp</c> recorded for a token this key signed (rounded up): it stays published until then.</summary>
+    public DateTimeOffset? LastTokenExpiresAt { get; init; }
 }

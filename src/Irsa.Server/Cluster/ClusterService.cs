@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Irsa.Cluster;
 using Irsa.Cluster.Discovery;
 using Irsa.Cluster.Keys;
 using Irsa.Core.Aws;
@@ -16,20 +16,19 @@ namespace Irsa.Server.Cluster;
 /// and the published key set behind each cluster's OIDC discovery.
 /// </summary>
 /// <remarks>
-/// Rotation follows kube-apiserver's safe order: a new key is published at once but signs only after
+/// Rotation is the engine's <see cref="SigningKeyRing"/>: a new key is published at once but signs only after
 /// <see cref="IrsaServerOptions.KeyPrePublishDelay"/>; a replaced key stays published until the last token it
-/// signed has expired, then it is pruned.
+/// signed has expired, then it is pruned. The ring's state lives in the cluster document (<see cref="ClusterKeyRecord"/>).
 /// </remarks>
 public sealed class ClusterService(IDocumentStore store, SecretProtector protector, TimeProvider time, ServerContext server, IrsaServerOptions options)
 {
     public const string Collection = "clusters";
     public const string IdCollection = "cluster-ids";
-    private const string KeyPurpose = "cluster/signing-key";
 
     /// <summary>Tag that selects the signing algorithm at creation (<c>RS256</c> default, <c>ES256</c>, <c>ES384</c>, <c>ES512</c>).</summary>
     public const string SigningAlgorithmTag = "irsa:signing-algorithm";
 
-    private readonly ConcurrentDictionary<string, ClusterSigningKey> _keys = new(StringComparer.Ordinal);
+    private readonly ClusterKeyRings _rings = new(protector);
 
     /// <summary>Mints kube-apiserver-exact tokens for this server's clusters.</summary>
     public ServiceAccountTokenIssuer TokenIssuer { get; } = new(time);
@@ -38,6 +37,22 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
     public string PublicUrl => server.PublicUrl;
 
     public static string Issuer(string publicUrl, string clusterId) => $"{publicUrl}/id/{clusterId}";
+
+    /// <summary>
+    /// The cluster's kube-apiserver token flags: one issuer, which is also the only API audience (so bearer tokens for
+    /// the cluster's Kubernetes API are issuer-audience tokens), the server's max expiration, extension on.
+    /// </summary>
+    public ClusterIssuerOptions IssuerOptions(string clusterId)
+    {
+        var issuer = Issuer(server.PublicUrl, clusterId);
+        return new ClusterIssuerOptions
+        {
+            Issuers = [issuer],
+            ApiAudiences = [issuer],
+            MaxTokenExpirationSeconds = (long)options.MaxTokenExpiration.TotalSeconds,
+            ExtendTokenExpiration = true,
+        };
+    }
 
     public static string KubernetesEndpoint(string publicUrl, string clusterId) => $"{publicUrl}/k8s/{clusterId}";
 
@@ -53,11 +68,13 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
         }
 
         var now = Truncate(time.GetUtcNow());
-        using var key = ClusterSigningKey.Generate(algorithm);
+        var id = RandomNumberGenerator.GetHexString(32);
+        using var ring = new SigningKeyRing(RingOptions(id));
+        ring.Rotate(now, options.KeyPrePublishDelay, algorithm);
         var cluster = new ClusterRecord
         {
             Name = request.Name,
-            Id = RandomNumberGenerator.GetHexString(32),
+            Id = id,
             AccountId = accountId,
             Region = server.Region,
             CreatedAt = now,
@@ -66,7 +83,7 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
             ResourcesVpcConfig = request.ResourcesVpcConfig,
             Tags = request.Tags,
             ClientRequestToken = request.ClientRequestToken,
-            Keys = [NewKeyRecord(key, now, now)],
+            Keys = _rings.ToStored(ring.ExportState()),
         };
 
         await store.TransactAsync(async session =>
@@ -104,37 +121,18 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
             await KubernetesObjects.DeleteClusterAsync(session, existing.Id);
             return existing;
         }, cancellationToken);
-        foreach (var key in cluster.Keys)
-        {
-            if (_keys.TryRemove(key.KeyId, out var cached))
-            {
-                cached.Dispose();
-            }
-        }
-
+        _rings.Forget(cluster.Id);
         return cluster;
     }
 
     /// <summary>Adds a new signing key (published now, signing after the pre-publish delay) and prunes expired retired keys.</summary>
-    public async Task<ClusterRecord> RotateKeysAsync(string accountId, string name, CancellationToken cancellationToken)
-    {
-        var now = Truncate(time.GetUtcNow());
-        return await store.TransactAsync(async session =>
+    public async Task<ClusterRecord> RotateKeysAsync(string accountId, string name, CancellationToken cancellationToken) =>
+        await ChangeKeysAsync(accountId, name, (ring, cluster, now) =>
         {
-            var cluster = await session.GetAsync<ClusterRecord>(Collection, Key(accountId, name)) ?? throw NotFound(name);
-            var algorithm = Enum.Parse<SigningAlgorithm>(cluster.Keys[^1].Algorithm);
-            using var key = ClusterSigningKey.Generate(algorithm);
-            var signsFrom = now + options.KeyPrePublishDelay;
-            var keys = cluster.Keys
-                .Select(k => k.RetiredAt is null ? k with { RetiredAt = signsFrom } : k)
-                .Where(k => !IsPrunable(k, now))
-                .Append(NewKeyRecord(key, now, signsFrom))
-                .ToList();
-            var updated = cluster with { Keys = keys };
-            await session.PutAsync(Collection, Key(accountId, name), updated);
-            return updated;
-        }, cancellationToken);
-    }
+            var algorithm = cluster.Keys.Count > 0 && SigningAlgorithms.TryParseJoseName(cluster.Keys[^1].Algorithm, out var a) ? a : SigningAlgorithm.RS256;
+            ring.Rotate(now, options.KeyPrePublishDelay, algorithm);
+            return true;
+        }, cancellationToken) ?? throw NotFound(name);
 
     public async Task<ClusterRecord?> FindByIdAsync(string clusterId, CancellationToken cancellationToken)
     {
@@ -142,44 +140,40 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
         return index is null ? null : await store.GetAsync<ClusterRecord>(Collection, Key(index.AccountId, index.Name), cancellationToken);
     }
 
-    /// <summary>The keys relying parties may meet: every key published and not yet pruned, oldest first.</summary>
+    /// <summary>The keys relying parties may meet: every key of the ring not yet prunable, oldest first.</summary>
     public IReadOnlyList<ClusterSigningKey> PublishedKeys(ClusterRecord cluster)
     {
+        var ring = Ring(cluster);
         var now = time.GetUtcNow();
-        return [.. cluster.Keys.Where(k => k.PublishedAt <= now && !IsPrunable(k, now)).Select(Load)];
+
+        // Pruning is persisted on the next key write; until then the view already hides keys past their retention.
+        var expired = ring.Describe(now)
+            .Where(k => k.State == SigningKeyState.Retired && ring.PublishedUntil(k.Record) <= now)
+            .Select(k => k.Record.KeyId)
+            .ToHashSet(StringComparer.Ordinal);
+        return [.. ring.GetPublishedKeys().Where(k => !expired.Contains(k.KeyId))];
     }
 
-    /// <summary>The key that signs now: the newest whose signing time has come.</summary>
-    public ClusterSigningKey SigningKey(ClusterRecord cluster)
-    {
-        var now = time.GetUtcNow();
-        return Load(cluster.Keys.Last(k => k.SignsFrom <= now));
-    }
+    /// <summary>The key that signs now.</summary>
+    public ClusterSigningKey SigningKey(ClusterRecord cluster) => Ring(cluster).GetSigningKey(time.GetUtcNow());
 
     /// <summary>
     /// Records that <paramref name="keyId"/> signed a token valid until <paramref name="expiresAt"/>, so the key stays
-    /// published at least that long after rotation. Rounded up to the hour: at most one write per key per hour.
+    /// published at least that long after rotation.
     /// </summary>
+    /// <remarks>
+    /// The expiry is rounded up to the hour before it reaches the ring, so the ring reports a change (and the cluster
+    /// document is written) at most about once an hour per key, not on every issuance.
+    /// </remarks>
     public async Task RecordSignedAsync(ClusterRecord cluster, string keyId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        var current = cluster.Keys.FirstOrDefault(k => k.KeyId == keyId);
-        if (current?.LastExpiry is { } last && last >= expiresAt)
+        var rounded = RoundUpToHour(expiresAt);
+        if (!Ring(cluster).RecordIssued(keyId, rounded))
         {
             return;
         }
 
-        var rounded = new DateTimeOffset(expiresAt.UtcDateTime.Ticks - (expiresAt.UtcDateTime.Ticks % TimeSpan.TicksPerHour), TimeSpan.Zero).AddHours(1);
-        await store.TransactAsync(async session =>
-        {
-            var fresh = await session.GetAsync<ClusterRecord>(Collection, Key(cluster.AccountId, cluster.Name));
-            if (fresh is null)
-            {
-                return;
-            }
-
-            var keys = fresh.Keys.Select(k => k.KeyId == keyId && (k.LastExpiry is null || k.LastExpiry < rounded) ? k with { LastExpiry = rounded } : k).ToList();
-            await session.PutAsync(Collection, Key(cluster.AccountId, cluster.Name), fresh with { Keys = keys });
-        }, cancellationToken);
+        await ChangeKeysAsync(cluster.AccountId, cluster.Name, (ring, _, _) => ring.RecordIssued(keyId, rounded), cancellationToken);
     }
 
     /// <summary>The discovery document and JWKS bytes of a cluster, exactly as relying parties fetch them.</summary>
@@ -199,22 +193,59 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
     private static AwsErrorException NotFound(string name) =>
         new(new AwsError("ResourceNotFoundException", $"No cluster found for name: {name}.", 404));
 
-    private static bool IsPrunable(ClusterKeyRecord key, DateTimeOffset now) =>
-        key.RetiredAt is { } retired && retired <= now && (key.LastExpiry is null || key.LastExpiry <= now);
-
     private static DateTimeOffset Truncate(DateTimeOffset value) => DateTimeOffset.FromUnixTimeSeconds(value.ToUnixTimeSeconds());
 
-    private ClusterKeyRecord NewKeyRecord(ClusterSigningKey key, DateTimeOffset publishedAt, DateTimeOffset signsFrom) => new()
+    private static DateTimeOffset RoundUpToHour(DateTimeOffset value)
     {
-        KeyId = key.KeyId,
-        Algorithm = key.Algorithm.ToString(),
-        ProtectedPrivateKey = Convert.ToBase64String(protector.Protect(key.ExportPkcs8PrivateKey(), KeyPurpose)),
-        PublishedAt = publishedAt,
-        SignsFrom = signsFrom,
-    };
+        var ticks = value.UtcTicks;
+        var remainder = ticks % TimeSpan.TicksPerHour;
+        return new DateTimeOffset(remainder == 0 ? ticks : ticks - remainder + TimeSpan.TicksPerHour, TimeSpan.Zero);
+    }
 
-    private ClusterSigningKey Load(ClusterKeyRecord record) =>
-        _keys.GetOrAdd(record.KeyId, _ => ClusterSigningKey.ImportPkcs8(protector.Unprotect(Convert.FromBase64String(record.ProtectedPrivateKey), KeyPurpose)));
+    private SigningKeyRingOptions RingOptions(string clusterId) => SigningKeyRingOptions.ForCluster(IssuerOptions(clusterId));
+
+    private SigningKeyRing Ring(ClusterRecord cluster) => _rings.Get(cluster, RingOptions(cluster.Id));
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to a ring rebuilt from the freshly read document, prunes, and writes the state
+    /// back in one transaction; null when the cluster is gone. Nothing is written when the change reports no change
+    /// and nothing was pruned.
+    /// </summary>
+    private async Task<ClusterRecord?> ChangeKeysAsync(string accountId, string name, Func<SigningKeyRing, ClusterRecord, DateTimeOffset, bool> change,
+        CancellationToken cancellationToken)
+    {
+        var now = Truncate(time.GetUtcNow());
+        SigningKeyRing? written = null;
+        var result = await store.TransactAsync(async session =>
+        {
+            var cluster = await session.GetAsync<ClusterRecord>(Collection, Key(accountId, name));
+            if (cluster is null)
+            {
+                return null;
+            }
+
+            var ring = _rings.Restore(cluster, RingOptions(cluster.Id));
+            var changed = change(ring, cluster, now);
+            changed |= ring.Prune(now).Count > 0;
+            if (!changed)
+            {
+                ring.Dispose();
+                return cluster;
+            }
+
+            var updated = cluster with { Keys = _rings.ToStored(ring.ExportState()) };
+            await session.PutAsync(Collection, Key(accountId, name), updated);
+            written = ring;
+            return updated;
+        }, cancellationToken);
+
+        if (result is not null && written is not null)
+        {
+            _rings.Replace(result, written);
+        }
+
+        return result;
+    }
 
     private sealed record ClusterIdIndex(string AccountId, string Name);
 }
