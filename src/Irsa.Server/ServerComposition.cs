@@ -51,7 +51,6 @@ internal static class ServerComposition
         services.AddSingleton<ClusterService>();
         services.AddSingleton<EksApi>();
         Cluster.Kubernetes.KubernetesApi.AddServices(services);
-        Cluster.Kubernetes.KubernetesApi.AddServices(services);
         services.AddSingleton<AwsFrontDoor>();
 
         // The pod-identity webhook: in-process admission for cluster pods, /mutate and /metrics.
@@ -62,7 +61,6 @@ internal static class ServerComposition
     {
         app.MapGet("/healthz", () => Results.Text("ok"));
         ClusterEndpoints.Map(app);
-        Cluster.Kubernetes.KubernetesApi.Map(app);
         Cluster.Kubernetes.KubernetesApi.Map(app);
         Webhook.WebhookEndpoints.Map(app);
 
