@@ -40,7 +40,9 @@ internal static class AssociateOidcProviderCommand
             // STS trusts an issuer whose certificate does not chain to a public root only through the provider's
             // thumbprints: the SHA-1 of the top CA certificate, which here is Irsa's local CA.
             using var authority = X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(Convert.FromBase64String(caDataBase64)));
+#pragma warning disable CA5350 // AWS defines provider thumbprints as SHA-1; this is an identifier, not a security hash choice.
             parameters.Add(new("ThumbprintList.member.1", Convert.ToHexStringLower(SHA1.HashData(authority.RawData))));
+#pragma warning restore CA5350
         }
 
         try
