@@ -17,6 +17,13 @@ internal sealed class TokenReviewHandler(IDocumentStore store, ClusterService cl
         var review = await request.ReadObjectAsync<V1TokenReview>("TokenReview", "authentication.k8s.io/v1");
         var reviewer = new TokenReviewer(clusters.IssuerOptions(request.ClusterId), time, new StoreClusterObjectLookup(store, request.ClusterId));
         var result = await reviewer.ReviewAsync(review, clusters.PublishedKeys(request.Cluster), request.Aborted);
+
+        // Go's `authenticated` is omitempty: a negative review leaves it out rather than writing false.
+        if (result.Status.Authenticated == false)
+        {
+            result.Status.Authenticated = null;
+        }
+
         await request.WriteAsync(201, result);
     }
 }
