@@ -17,5 +17,6 @@ internal static class CommandTable
         KubeconfigCommand.Create(),
         IamCommands.Create(),
         PodRunCommand.Create(),
+        Commands.Webhook.WebhookCommand.Create(),
     ];
 }

@@ -200,20 +200,43 @@ public sealed class WebhookServer : IAsyncDisposable
     private static async Task<IServiceAccountLookup> WatchServiceAccountsAsync(WebhookServerOptions options, TimeProvider time, ILogger log,
         List<object> owned, CancellationToken cancellationToken)
     {
-        var config = options.Kubeconfig is not null || options.MasterUrl is not null
-            ? KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, masterUrl: options.MasterUrl)
-            : options.InCluster
-                ? KubernetesClientConfiguration.InClusterConfig()
-                : KubernetesClientConfiguration.BuildDefaultConfig();
-        var client = new Kubernetes(config);
+        var client = new Kubernetes(ClientConfiguration(options));
         owned.Add(client);
         var cache = new KubernetesServiceAccountCache(client, new ServiceAccountAnnotationParser(options.Webhook), time);
         owned.Add(cache);
         cache.Error += (_, e) => WebhookLog.ServiceAccountWatchFailed(log, e);
 
         // The first list must succeed (upstream exits when its informer cannot sync).
-        await cache.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await cache.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or k8s.Autorest.HttpOperationException or System.Text.Json.JsonException)
+        {
+            throw new InvalidOperationException($"Cannot list ServiceAccounts through the Kubernetes API at {client.BaseUri}: {e.Message}", e);
+        }
+
         return cache;
+    }
+
+    /// <summary>Upstream's order: explicit kubeconfig and/or API URL, else in-cluster, else the default kubeconfig.</summary>
+    private static KubernetesClientConfiguration ClientConfiguration(WebhookServerOptions options)
+    {
+        try
+        {
+            return (options.Kubeconfig, options.MasterUrl, options.InCluster) switch
+            {
+                // Like client-go's BuildConfigFromFlags(master, ""): the URL alone, no kubeconfig.
+                (null, { } master, _) => new KubernetesClientConfiguration { Host = master },
+                (not null, var master, _) => KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, masterUrl: master),
+                (null, null, true) => KubernetesClientConfiguration.InClusterConfig(),
+                (null, null, false) => KubernetesClientConfiguration.BuildDefaultConfig(),
+            };
+        }
+        catch (k8s.Exceptions.KubeConfigException e)
+        {
+            throw new InvalidOperationException("Kubernetes client configuration: " + e.Message, e);
+        }
     }
 
     private static void TrackUse(InMemoryServiceAccountStore store, WebhookMetrics metrics)
