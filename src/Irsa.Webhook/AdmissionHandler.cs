@@ -109,7 +109,7 @@ public sealed class AdmissionHandler
 
     private async Task<byte[]> ReviewAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        using var parsed = AdmissionReviewReader.Read(body.Span);
+        using var parsed = AdmissionReviewReader.Read(body);
         if (parsed.Error is { } error)
         {
             _metrics.AdmissionDecided(AdmissionOutcome.Rejected);

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Irsa.Webhook.Json;
 using k8s.Models;
 
@@ -13,6 +14,8 @@ public sealed class PodMutator
     /// <summary>The label written in container-credentials mode; not affected by the annotation prefix.</summary>
     public const string PodIdentityLabel = "eks.amazonaws.com/pod-identity";
 
+    private static readonly IReadOnlySet<string> NoContainersSkipped = FrozenSet<string>.Empty;
+
     private const long JitterBase = 79200;
     private const long JitterRange = 7200;
 
@@ -20,6 +23,7 @@ public sealed class PodMutator
     private readonly IJitterSource _jitter;
     private readonly string _expirationAnnotation;
     private readonly string _skipAnnotation;
+    private JoinedTokenFile? _lastTokenFile;
 
     /// <summary>Creates a mutator.</summary>
     public PodMutator(WebhookOptions options, IJitterSource? jitter = null)
@@ -109,7 +113,20 @@ public sealed class PodMutator
         ArgumentNullException.ThrowIfNull(config);
         var spec = pod.Spec ?? new V1PodSpec();
         var tokenFile = TokenFilePath(spec, config);
-        var w = new GoJsonWriter();
+        var w = GoJsonWriter.Rent();
+        try
+        {
+            WritePatch(w, pod, spec, config, tokenFile);
+            return w.ToArray();
+        }
+        finally
+        {
+            w.Return();
+        }
+    }
+
+    private void WritePatch(GoJsonWriter w, V1Pod pod, V1PodSpec spec, PodPatchConfig config, string tokenFile)
+    {
         w.StartArray();
 
         if (config.Mode == CredentialMode.ContainerCredentials)
@@ -130,7 +147,7 @@ public sealed class PodMutator
             w.EndObject();
         }
 
-        if (spec.Volumes?.Any(v => v.Name == config.VolumeName) != true)
+        if (!HasNamed(spec.Volumes, config.VolumeName, static v => v.Name))
         {
             if (spec.Volumes is null)
             {
@@ -160,22 +177,30 @@ public sealed class PodMutator
         }
 
         w.EndArray();
-        return w.ToArray();
     }
 
-    private HashSet<string> ParseSkipContainers(IDictionary<string, string>? annotations)
+    private IReadOnlySet<string> ParseSkipContainers(IDictionary<string, string>? annotations)
     {
         if (annotations is null || !annotations.TryGetValue(_skipAnnotation, out var value))
         {
-            return new HashSet<string>(StringComparer.Ordinal);
+            return NoContainersSkipped;
         }
 
         return new HashSet<string>(GoText.ReadFirstCsvRecord(value) ?? [], StringComparer.Ordinal);
     }
 
-    private static string TokenFilePath(V1PodSpec spec, PodPatchConfig config)
+    private string TokenFilePath(V1PodSpec spec, PodPatchConfig config)
     {
-        var path = GoText.JoinPath(config.MountPath, config.TokenPath);
+        // The inputs come from the options (or one service account's settings), so the last result almost
+        // always applies; the cache entry is immutable, so a race only costs a recomputation.
+        var joined = _lastTokenFile;
+        if (joined is null || !ReferenceEquals(joined.MountPath, config.MountPath) || !ReferenceEquals(joined.TokenPath, config.TokenPath))
+        {
+            joined = new JoinedTokenFile(config.MountPath, config.TokenPath, GoText.JoinPath(config.MountPath, config.TokenPath));
+            _lastTokenFile = joined;
+        }
+
+        var path = joined.Path;
         var selector = spec.NodeSelector;
         var windows = selector is not null
             && ((selector.TryGetValue("kubernetes.io/os", out var os) && os == "windows")
@@ -184,6 +209,8 @@ public sealed class PodMutator
         // Only the env value changes for Windows; the mount path stays in Unix form.
         return windows ? "C:" + path.Replace('/', '\\') : path;
     }
+
+    private sealed record JoinedTokenFile(string MountPath, string TokenPath, string Path);
 
     private static void Op(GoJsonWriter w, string path)
     {
@@ -218,8 +245,9 @@ public sealed class PodMutator
     private void WriteContainers(GoJsonWriter w, IList<V1Container>? containers, PodPatchConfig config, string tokenFile)
     {
         w.StartArray();
-        foreach (var container in containers ?? [])
+        for (var i = 0; i < (containers?.Count ?? 0); i++)
         {
+            var container = containers![i];
             if (config.SkipContainers.Contains(container.Name ?? ""))
             {
                 ContainerJsonWriter.Write(w, container);
@@ -237,9 +265,10 @@ public sealed class PodMutator
     private (List<V1EnvVar>? Env, V1VolumeMount? Mount) PlanContainer(V1Container container, PodPatchConfig config, string tokenFile)
     {
         bool webIdentity = false, containerCredentials = false, region = false, sts = false;
-        foreach (var e in container.Env ?? [])
+        var existing = container.Env;
+        for (var i = 0; i < (existing?.Count ?? 0); i++)
         {
-            switch (e.Name)
+            switch (existing![i].Name)
             {
                 case "AWS_ROLE_ARN" or "AWS_WEB_IDENTITY_TOKEN_FILE": webIdentity = true; break;
                 case "AWS_CONTAINER_CREDENTIALS_FULL_URI" or "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": containerCredentials = true; break;
@@ -282,10 +311,24 @@ public sealed class PodMutator
             }
         }
 
-        var mount = container.VolumeMounts?.Any(m => m.Name == config.VolumeName) == true
+        var mount = HasNamed(container.VolumeMounts, config.VolumeName, static m => m.Name)
             ? null
             : new V1VolumeMount { Name = config.VolumeName, ReadOnlyProperty = true, MountPath = config.MountPath };
         return (added, mount);
+    }
+
+    /// <summary>Whether any item has the given name (a loop: no enumerator or closure on the hot path).</summary>
+    private static bool HasNamed<T>(IList<T>? items, string name, Func<T, string?> nameOf)
+    {
+        for (var i = 0; i < (items?.Count ?? 0); i++)
+        {
+            if (nameOf(items![i]) == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static V1EnvVar Env(string name, string value) => new() { Name = name, Value = value };

@@ -32,21 +32,40 @@ internal static class AdmissionReviewReader
 {
     private const string KindPrefix = "couldn't get version/kind; json parse error: ";
 
-    public static ParsedReview Read(ReadOnlySpan<byte> body)
+    public static ParsedReview Read(ReadOnlyMemory<byte> body)
     {
-        var trimmed = body.Trim(" \t\r\n"u8);
+        var trimmed = Trim(body);
         if (trimmed.IsEmpty)
         {
             // An empty body decodes to an empty review, which has no request.
             return new ParsedReview { Error = "bad content" };
         }
 
-        if (GoJsonErrors.Describe(trimmed) is { } syntax)
+        // Well-formed input (the normal case) is parsed once, in place. Describing a syntax error needs a second,
+        // Go-flavoured pass, which only malformed input pays for. The two agree: an object that JsonDocument
+        // accepts is one complete, well-formed value, so GoJsonErrors.Describe has nothing to report for it.
+        JsonDocument doc;
+        try
         {
-            return new ParsedReview { Error = KindPrefix + syntax };
+            doc = JsonDocument.Parse(trimmed);
+        }
+        catch (JsonException)
+        {
+            if (GoJsonErrors.Describe(trimmed.Span) is { } syntax)
+            {
+                return new ParsedReview { Error = KindPrefix + syntax };
+            }
+
+            throw;
         }
 
-        var doc = JsonDocument.Parse(trimmed.ToArray());
+        if (doc.RootElement.ValueKind != JsonValueKind.Object && GoJsonErrors.Describe(trimmed.Span) is { } notObject)
+        {
+            // A bare scalar: keep the wording the validating pass gives (it sees the value as cut short).
+            doc.Dispose();
+            return new ParsedReview { Error = KindPrefix + notObject };
+        }
+
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -100,6 +119,14 @@ internal static class AdmissionReviewReader
         }
 
         return new ParsedReview { Kind = kind, ApiVersion = apiVersion, Uid = uid, Namespace = ns, Object = obj, Document = doc };
+    }
+
+    private static ReadOnlyMemory<byte> Trim(ReadOnlyMemory<byte> body)
+    {
+        var span = body.Span;
+        var start = span.Length - span.TrimStart(" \t\r\n"u8).Length;
+        var end = span.TrimEnd(" \t\r\n"u8).Length;
+        return start >= end ? ReadOnlyMemory<byte>.Empty : body[start..end];
     }
 
     private static bool TryString(JsonElement value, out string result)

@@ -14,7 +14,8 @@ internal static class AdmissionReviewWriter
         w.Bool(true);
         if (patch is not null)
         {
-            w.StringField("patch", Convert.ToBase64String(patch));
+            // The same bytes as writing Convert.ToBase64String(patch) as a string: base64 needs no escaping.
+            w.Base64StringField("patch", patch);
             w.StringField("patchType", "JSONPatch");
         }
 
@@ -38,7 +39,7 @@ internal static class AdmissionReviewWriter
 
     private static GoJsonWriter Start(ParsedReview review)
     {
-        var w = new GoJsonWriter();
+        var w = GoJsonWriter.Rent();
         w.StartObject();
         w.OmitEmptyString("kind", review.Kind);
         w.OmitEmptyString("apiVersion", review.ApiVersion);
@@ -52,6 +53,8 @@ internal static class AdmissionReviewWriter
     {
         w.EndObject();
         w.EndObject();
-        return w.ToArray();
+        var bytes = w.ToArray();
+        w.Return();
+        return bytes;
     }
 }

@@ -76,9 +76,9 @@ internal static class ContainerJsonWriter
 
             w.Name(name);
             w.StartArray();
-            foreach (var item in items)
+            for (var i = 0; i < items.Count; i++)
             {
-                write(w, item);
+                write(w, items[i]);
             }
 
             w.EndArray();
@@ -131,14 +131,14 @@ internal static class ContainerJsonWriter
 
         w.Name("env");
         w.StartArray();
-        foreach (var e in env ?? [])
+        for (var i = 0; i < (env?.Count ?? 0); i++)
         {
-            WriteEnvVar(w, e);
+            WriteEnvVar(w, env![i]);
         }
 
-        foreach (var e in extra ?? [])
+        for (var i = 0; i < (extra?.Count ?? 0); i++)
         {
-            WriteEnvVar(w, e);
+            WriteEnvVar(w, extra![i]);
         }
 
         w.EndArray();
@@ -252,10 +252,17 @@ internal static class ContainerJsonWriter
         w.Name(name);
         w.StartObject();
 
-        // Go writes map keys sorted by their bytes.
-        foreach (var key in map.Keys.Order(StringComparer.Ordinal))
+        // Go writes map keys sorted by their bytes. Resource maps hold a handful of entries.
+        var entries = new KeyValuePair<string, ResourceQuantity>[map.Count];
+        map.CopyTo(entries, 0);
+        if (entries.Length > 1)
         {
-            w.StringField(key, QuantityText.Of(map[key]));
+            Array.Sort(entries, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        }
+
+        foreach (var (key, quantity) in entries)
+        {
+            w.StringField(key, QuantityText.Of(quantity));
         }
 
         w.EndObject();
@@ -297,9 +304,9 @@ internal static class ContainerJsonWriter
 
         w.Name("volumeMounts");
         w.StartArray();
-        foreach (var m in mounts ?? [])
+        for (var i = 0; i < (mounts?.Count ?? 0); i++)
         {
-            WriteMount(w, m);
+            WriteMount(w, mounts![i]);
         }
 
         if (extra is not null)

@@ -16,17 +16,77 @@ public sealed class GoJsonWriter
 {
     private static ReadOnlySpan<byte> Hex => "0123456789abcdef"u8;
 
-    private readonly ArrayBufferWriter<byte> _buffer;
+    /// <summary>
+    /// Characters copied as they are: printable ASCII and DEL, except the quote, the backslash and Go's
+    /// HTML-safe set. Everything else (controls, non-ASCII) goes through the per-character path.
+    /// </summary>
+    private static readonly SearchValues<char> Plain = SearchValues.Create(
+        " !#$%'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~\u007f");
+
+    /// <summary>Largest buffer kept for reuse by <see cref="Rent"/>; bigger ones are left to the GC.</summary>
+    private const int MaxCachedCapacity = 64 * 1024;
+
+    [ThreadStatic]
+    private static GoJsonWriter? t_cached;
+
+    // A plain growable array rather than ArrayBufferWriter: the writer emits hundreds of tiny tokens per
+    // patch, and going through IBufferWriter for each one was a measurable share of the cost.
+    private byte[] _buffer;
+    private int _length;
     private bool _needComma;
 
     /// <summary>Creates a writer with an initial capacity hint.</summary>
-    public GoJsonWriter(int initialCapacity = 1024) => _buffer = new ArrayBufferWriter<byte>(initialCapacity);
+    public GoJsonWriter(int initialCapacity = 1024)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(initialCapacity);
+        _buffer = new byte[Math.Max(initialCapacity, 16)];
+    }
 
     /// <summary>The bytes written so far.</summary>
-    public ReadOnlySpan<byte> WrittenSpan => _buffer.WrittenSpan;
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
 
     /// <summary>Copies the bytes written so far.</summary>
-    public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
+    public byte[] ToArray() => WrittenSpan.ToArray();
+
+    /// <summary>
+    /// An empty writer whose buffer is reused across calls on the same thread (the hot path writes a patch
+    /// and a response per request; growing fresh buffers for each was most of its allocations). Pair with
+    /// <see cref="Return"/> once the bytes have been copied out.
+    /// </summary>
+    internal static GoJsonWriter Rent()
+    {
+        var writer = t_cached;
+        if (writer is null)
+        {
+            return new GoJsonWriter(4096);
+        }
+
+        t_cached = null;
+        writer._length = 0;
+        writer._needComma = false;
+        return writer;
+    }
+
+    /// <summary>Gives a rented writer back; it must not be used afterwards.</summary>
+    internal void Return()
+    {
+        if (_buffer.Length <= MaxCachedCapacity)
+        {
+            t_cached = this;
+        }
+    }
+
+    /// <summary>Writes <c>"name":"base64"</c> with standard, padded base64 (Go's <c>[]byte</c> encoding).</summary>
+    internal void Base64StringField(string name, ReadOnlySpan<byte> data)
+    {
+        Name(name);
+        var span = GetSpan(Base64.GetMaxEncodedToUtf8Length(data.Length) + 2);
+        span[0] = (byte)'"';
+        Base64.EncodeToUtf8(data, span[1..], out _, out var written);
+        span[written + 1] = (byte)'"';
+        _length += written + 2;
+        _needComma = true;
+    }
 
     public void StartObject()
     {
@@ -59,7 +119,7 @@ public sealed class GoJsonWriter
     {
         Separate();
         Escaped(name);
-        Raw(":"u8);
+        Byte((byte)':');
         _needComma = false;
     }
 
@@ -73,9 +133,8 @@ public sealed class GoJsonWriter
     public void Number(long value)
     {
         Separate();
-        var span = _buffer.GetSpan(20);
-        Utf8Formatter.TryFormat(value, span, out var written);
-        _buffer.Advance(written);
+        Utf8Formatter.TryFormat(value, GetSpan(20), out var written);
+        _length += written;
         _needComma = true;
     }
 
@@ -172,9 +231,9 @@ public sealed class GoJsonWriter
 
         Name(name);
         StartArray();
-        foreach (var value in values)
+        for (var i = 0; i < values.Count; i++)
         {
-            String(value);
+            String(values[i]);
         }
 
         EndArray();
@@ -184,43 +243,115 @@ public sealed class GoJsonWriter
     {
         if (_needComma)
         {
-            Raw(","u8);
+            Byte((byte)',');
         }
     }
 
-    private void Raw(ReadOnlySpan<byte> bytes) => _buffer.Write(bytes);
+    private void Raw(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(GetSpan(bytes.Length));
+        _length += bytes.Length;
+    }
+
+    private void Byte(byte b)
+    {
+        if (_length == _buffer.Length)
+        {
+            Grow(1);
+        }
+
+        _buffer[_length++] = b;
+    }
+
+    /// <summary>Free space of at least <paramref name="size"/> bytes at the end; the caller advances <see cref="_length"/>.</summary>
+    private Span<byte> GetSpan(int size)
+    {
+        if (_buffer.Length - _length < size)
+        {
+            Grow(size);
+        }
+
+        return _buffer.AsSpan(_length);
+    }
+
+    private void Grow(int size)
+    {
+        var capacity = Math.Max(_buffer.Length * 2, _length + size);
+        Array.Resize(ref _buffer, capacity);
+    }
 
     private void Escaped(string value)
     {
-        Raw("\""u8);
-        for (var i = 0; i < value.Length; i++)
+        if (!value.AsSpan().ContainsAnyExcept(Plain))
         {
-            var c = value[i];
+            // The common case: quote, the ASCII bytes, quote, in one go.
+            var span = GetSpan(value.Length + 2);
+            span[0] = (byte)'"';
+            Ascii.FromUtf16(value, span[1..], out _);
+            span[value.Length + 1] = (byte)'"';
+            _length += value.Length + 2;
+            return;
+        }
+
+        Byte((byte)'"');
+        var rest = value.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            // Copy the longest run that needs no escaping in one transcoding step (the common case is
+            // the whole string), then handle one special character the slow way.
+            var run = rest.IndexOfAnyExcept(Plain);
+            if (run < 0)
+            {
+                run = rest.Length;
+            }
+
+            if (run > 0)
+            {
+                WritePlain(rest[..run]);
+                rest = rest[run..];
+                if (rest.IsEmpty)
+                {
+                    break;
+                }
+            }
+
+            var c = rest[0];
             if (c < 0x80)
             {
                 WriteAscii((byte)c);
+                rest = rest[1..];
             }
-            else if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            else if (char.IsHighSurrogate(c) && rest.Length > 1 && char.IsLowSurrogate(rest[1]))
             {
-                WriteUtf8(value.AsSpan(i, 2));
-                i++;
+                WriteUtf8(rest[..2]);
+                rest = rest[2..];
             }
             else if (char.IsSurrogate(c))
             {
                 // A lone surrogate is not valid UTF-8; Go replaces invalid bytes with U+FFFD.
                 Raw("\\ufffd"u8);
+                rest = rest[1..];
             }
             else if (c is '\u2028' or '\u2029')
             {
                 Raw(c == '\u2028' ? "\\u2028"u8 : "\\u2029"u8);
+                rest = rest[1..];
             }
             else
             {
-                WriteUtf8(value.AsSpan(i, 1));
+                WriteUtf8(rest[..1]);
+                rest = rest[1..];
             }
         }
 
         Raw("\""u8);
+    }
+
+    /// <summary>Writes characters that need no escaping and are all ASCII (one byte each).</summary>
+    private void WritePlain(ReadOnlySpan<char> chars)
+    {
+        Ascii.FromUtf16(chars, GetSpan(chars.Length), out var written);
+        _length += written;
     }
 
     private void WriteAscii(byte b)
@@ -243,15 +374,11 @@ public sealed class GoJsonWriter
             return;
         }
 
-        var span = _buffer.GetSpan(1);
-        span[0] = b;
-        _buffer.Advance(1);
+        Byte(b);
     }
 
     private void WriteUtf8(ReadOnlySpan<char> chars)
     {
-        var span = _buffer.GetSpan(4);
-        var written = Encoding.UTF8.GetBytes(chars, span);
-        _buffer.Advance(written);
+        _length += Encoding.UTF8.GetBytes(chars, GetSpan(4));
     }
 }
