@@ -136,6 +136,24 @@ public sealed class TokenApiTests
     }
 
     [Fact]
+    public async Task Issuing_tokens_does_not_rewrite_the_cluster_document_each_time()
+    {
+        await using var kube = await KubeCluster.StartAsync();
+        var store = kube.Server.Server.Services.GetRequiredService<Irsa.Storage.IDocumentStore>();
+        var key = $"{kube.Server.AccountId}/demo";
+        var before = (await store.GetAsync(ClusterService.Collection, key))!.Version;
+
+        for (var i = 0; i < 3; i++)
+        {
+            await kube.TokenAsync("default", "default");
+        }
+
+        // The admin token (24 h) already recorded a later expiry for the signing key: nothing to persist.
+        Assert.Equal(before, (await store.GetAsync(ClusterService.Collection, key))!.Version);
+        Assert.DoesNotContain("PRIVATE", (await store.GetAsync(ClusterService.Collection, key))!.Json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TokenReview_rejects_expired_tokens_and_foreign_audiences()
     {
         await using var kube = await KubeCluster.StartAsync();
@@ -149,7 +167,7 @@ public sealed class TokenApiTests
             ServiceAccount = new ObjectRef("irsa-admin", adminUid),
             Audiences = [kube.Issuer],
             ExpirationSeconds = 600,
-        }, DateTimeOffset.UtcNow.AddHours(-2)).Token;
+        }, TimeProvider.System.GetUtcNow().AddHours(-2)).Token;
         var sts = await kube.TokenAsync("default", "default", "{\"audiences\":[\"sts.amazonaws.com\"]}");
 
         var expiredReview = await kube.ReviewAsync(expired);
