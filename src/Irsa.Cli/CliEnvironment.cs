@@ -52,16 +52,17 @@ internal static class CliEnvironment
             var authority = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(data.CertificateAuthority));
             handler.ServerCertificateCustomValidationCallback = (_, certificate, chain, errors) =>
                 errors == System.Net.Security.SslPolicyErrors.None
-                || (certificate is not null && chain is not null && ChainsTo(certificate, authority));
+                || (certificate is not null && chain is not null && ChainsTo(certificate, chain, authority));
         }
 
         return new Client.IrsaClient(new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(100) }, endpoint, credentials, region);
     }
 
     private static bool ChainsTo(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate,
-        System.Security.Cryptography.X509Certificates.X509Certificate2 authority)
+        System.Security.Cryptography.X509Certificates.X509Chain presented, System.Security.Cryptography.X509Certificates.X509Certificate2 authority)
     {
         using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+        chain.ChainPolicy.ExtraStore.AddRange(presented.ChainPolicy.ExtraStore);
         chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(authority);
         chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;

@@ -78,7 +78,16 @@ public sealed class IrsaServer : IAsyncDisposable
                     if (uri.Scheme == "https")
                     {
                         serving ??= LoadServingCertificate(options, authority, time);
-                        listen.UseHttps(serving);
+                        listen.UseHttps(https =>
+                        {
+                            https.ServerCertificate = serving;
+                            // Send the local CA with the leaf: relying parties that pin a thumbprint (IAM OIDC
+                            // providers) pin the top certificate of the chain the server presents.
+                            if (options.TlsCertificateFile is null)
+                            {
+                                https.ServerCertificateChain = [authority.Intermediate];
+                            }
+                        });
                     }
                 });
             }

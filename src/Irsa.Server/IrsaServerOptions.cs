@@ -72,6 +72,12 @@ public sealed class IrsaServerOptions
             errors.Add($"--region '{Region}' is not a region name");
         }
 
+        if (MaxTokenExpiration != TimeSpan.Zero && (MaxTokenExpiration < TimeSpan.FromHours(1) || MaxTokenExpiration.TotalSeconds > 1L << 32))
+        {
+            // kube-apiserver's own bound for --service-account-max-token-expiration.
+            errors.Add("--max-token-expiration-seconds must be 0 (unlimited) or between 3600 and 2^32");
+        }
+
         if ((TlsCertificateFile is null) != (TlsKeyFile is null))
         {
             errors.Add("--tls-cert-file and --tls-key-file go together");

@@ -1,3 +1,5 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Irsa.SigV4;
 
 namespace Irsa.Server.Tests;
@@ -13,7 +15,7 @@ public sealed class IrsaTestServer : IAsyncDisposable
         Server = server;
         DataDirectory = data;
         Admin = admin;
-        Http = new HttpClient { BaseAddress = new Uri(server.Context.PublicUrl + "/") };
+        Http = new HttpClient(TrustingLocalAuthority(data)) { BaseAddress = new Uri(server.Context.PublicUrl + "/") };
     }
 
     public IrsaServer Server { get; }
@@ -29,6 +31,37 @@ public sealed class IrsaTestServer : IAsyncDisposable
     public string AccountId => Server.Context.AccountId;
 
     public string Region => Server.Context.Region;
+
+    /// <summary>The local CA's certificate (what clients of an HTTPS listener must trust).</summary>
+    public X509Certificate2 CertificateAuthority => X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(DataDirectory.FullName, "ca.pem")));
+
+    /// <summary>Trusts the server's local CA (and only it) for HTTPS listeners, as <c>AWS_CA_BUNDLE</c> would.</summary>
+    private static HttpClientHandler TrustingLocalAuthority(DirectoryInfo data)
+    {
+        var authority = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(data.FullName, "ca.pem")));
+        return new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, presented, errors) =>
+            {
+                if (errors == SslPolicyErrors.None)
+                {
+                    return true;
+                }
+
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(authority);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                if (presented is not null)
+                {
+                    // The intermediate the server sent with its certificate.
+                    chain.ChainPolicy.ExtraStore.AddRange(presented.ChainPolicy.ExtraStore);
+                }
+
+                return certificate is not null && chain.Build(certificate);
+            },
+        };
+    }
 
     /// <summary>Starts a server; pass an existing folder to restart on the same data.</summary>
     public static async Task<IrsaTestServer> StartAsync(DirectoryInfo? data = null, Func<IrsaServerOptions, IrsaServerOptions>? configure = null)

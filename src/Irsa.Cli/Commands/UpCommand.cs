@@ -16,11 +16,12 @@ internal static class UpCommand
         var tlsCert = new Option<string?>("--tls-cert-file") { Description = "PEM certificate for https listeners (default: issued by the local CA)" };
         var tlsKey = new Option<string?>("--tls-key-file") { Description = "PEM private key for --tls-cert-file" };
         var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (default: $IRSA_POSTGRES, else embedded SQLite)" };
+        var maxExpiration = new Option<long>("--max-token-expiration-seconds") { Description = "Cap on service-account token lifetimes, like kube-apiserver's --service-account-max-token-expiration (0 = unlimited)", DefaultValueFactory = _ => 0 };
         var prePublish = new Option<int>("--key-prepublish-seconds") { Description = "Publish rotated signing keys this long before they sign (production: >= 3600)", DefaultValueFactory = _ => 0 };
 
         var command = new Command("up", "Start the Irsa server (every API on every listener)")
         {
-            listen, publicUrl, region, accountId, tlsCert, tlsKey, postgres, prePublish,
+            listen, publicUrl, region, accountId, tlsCert, tlsKey, postgres, prePublish, maxExpiration,
         };
         command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
         {
@@ -37,6 +38,7 @@ internal static class UpCommand
                 PostgresConnectionString = parse.GetValue(postgres) ?? Environment.GetEnvironmentVariable("IRSA_POSTGRES"),
                 MasterKeyBase64 = Environment.GetEnvironmentVariable(Core.Security.MasterKey.EnvironmentVariable),
                 KeyPrePublishDelay = TimeSpan.FromSeconds(parse.GetValue(prePublish)),
+                MaxTokenExpiration = TimeSpan.FromSeconds(parse.GetValue(maxExpiration)),
             };
 
             await using var server = await IrsaServer.StartAsync(options, cancellationToken: cancellationToken);

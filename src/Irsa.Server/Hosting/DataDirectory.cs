@@ -17,6 +17,10 @@ public sealed class DataDirectory(string root)
 
     public string CertificateAuthorityKey => Path.Combine(Root, "ca-key.pem");
 
+    public string IntermediateCertificate => Path.Combine(Root, "intermediate-ca.pem");
+
+    public string IntermediateCertificateKey => Path.Combine(Root, "intermediate-ca-key.pem");
+
     /// <summary>Written once the server listens: the endpoint URL, so CLI verbs find a running server.</summary>
     public string EndpointFile => Path.Combine(Root, "endpoint");
 

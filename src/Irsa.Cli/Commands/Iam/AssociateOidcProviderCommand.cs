@@ -1,7 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Irsa.Cli.Commands.Iam;
@@ -23,7 +20,7 @@ internal static class AssociateOidcProviderCommand
             using var client = CliEnvironment.Client(parse);
             var described = (JsonObject)(await client.EksAsync(HttpMethod.Get, "/clusters/" + Uri.EscapeDataString(parse.GetValue(cluster)!), null, ct))["cluster"]!;
             var issuer = described.Text("identity.oidc.issuer")!;
-            var arn = await EnsureAsync(client, issuer, described.Text("certificateAuthority.data"), ct);
+            var arn = await EnsureAsync(client, issuer, ct);
             CliOutput.Write(parse, new JsonObject { ["OpenIDConnectProviderArn"] = arn, ["Url"] = issuer }, [new JsonObject { ["arn"] = arn, ["url"] = issuer }],
                 ("PROVIDER ARN", r => r.Text("arn")), ("ISSUER", r => r.Text("url")));
             return 0;
@@ -32,17 +29,13 @@ internal static class AssociateOidcProviderCommand
     }
 
     /// <summary>Creates the provider unless it exists; returns its ARN.</summary>
-    internal static async Task<string> EnsureAsync(Client.IrsaClient client, string issuer, string? caDataBase64, CancellationToken cancellationToken)
+    internal static async Task<string> EnsureAsync(Client.IrsaClient client, string issuer, CancellationToken cancellationToken)
     {
         var parameters = new List<KeyValuePair<string, string>> { new("Url", issuer), new("ClientIDList.member.1", StsAudience) };
-        if (issuer.StartsWith("https://", StringComparison.Ordinal) && caDataBase64 is not null)
+        if (issuer.StartsWith("https://", StringComparison.Ordinal))
         {
-            // STS trusts an issuer whose certificate does not chain to a public root only through the provider's
-            // thumbprints: the SHA-1 of the top CA certificate, which here is Irsa's local CA.
-            using var authority = X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(Convert.FromBase64String(caDataBase64)));
-#pragma warning disable CA5350 // AWS defines provider thumbprints as SHA-1; this is an identifier, not a security hash choice.
-            parameters.Add(new("ThumbprintList.member.1", Convert.ToHexStringLower(SHA1.HashData(authority.RawData))));
-#pragma warning restore CA5350
+            // STS trusts an issuer whose certificate does not chain to a public root only through the provider's thumbprints.
+            parameters.Add(new("ThumbprintList.member.1", await Client.TlsThumbprint.FetchAsync(new Uri(issuer), cancellationToken)));
         }
 
         try

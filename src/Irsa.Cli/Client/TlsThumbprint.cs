@@ -1,0 +1,34 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Irsa.Cli.Client;
+
+/// <summary>
+/// Computes an IAM OIDC provider thumbprint the way AWS documents it: the SHA-1 of the top certificate in the chain
+/// the issuer's host presents (the last one <c>openssl s_client -showcerts</c> prints).
+/// </summary>
+internal static class TlsThumbprint
+{
+    public static async Task<string> FetchAsync(Uri issuer, CancellationToken cancellationToken)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(issuer.Host, issuer.Port, cancellationToken);
+        X509Certificate2? top = null;
+#pragma warning disable CA5359 // Reads the presented chain to compute its thumbprint, like openssl s_client; no data is exchanged.
+        await using var tls = new SslStream(tcp.GetStream(), false, (_, certificate, chain, _) =>
+        {
+            // The chain's extra store holds exactly the certificates the server sent after its own.
+            top = chain?.ChainPolicy.ExtraStore.Count > 0
+                ? chain.ChainPolicy.ExtraStore[^1]
+                : certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            return true;
+        });
+#pragma warning restore CA5359
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = issuer.Host }, cancellationToken);
+#pragma warning disable CA5350 // AWS defines provider thumbprints as SHA-1; this is an identifier, not a security hash choice.
+        return top is null ? throw new CliError($"{issuer.Host} presented no certificate") : Convert.ToHexStringLower(SHA1.HashData(top.RawData));
+#pragma warning restore CA5350
+    }
+}
