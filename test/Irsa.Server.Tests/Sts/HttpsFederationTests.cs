@@ -1,6 +1,6 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Irsa.Server.Tests.Cluster;
 
 namespace Irsa.Server.Tests.Sts;
