@@ -42,8 +42,10 @@ internal static class ServerComposition
         services.AddSingleton<SessionKeyStore>();
         services.AddSingleton<IamQueries>();
         services.AddSingleton<IPodLivenessCheck, ClusterPodLivenessCheck>();
+        services.AddSingleton(sp => new CachingWebIdentityDirectory(
+            new IamWebIdentityDirectory(sp.GetRequiredService<IamQueries>()), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => StsApi.Create(
-            new IamWebIdentityDirectory(sp.GetRequiredService<IamQueries>()),
+            sp.GetRequiredService<CachingWebIdentityDirectory>(),
             sp.GetRequiredService<SessionKeyStore>().LoadOrCreateAsync(CancellationToken.None).GetAwaiter().GetResult(),
             sp.GetRequiredService<TimeProvider>(),
             new StsOptions { Region = sp.GetRequiredService<ServerContext>().Region },

@@ -20,12 +20,8 @@ public sealed class ClusterPodLivenessCheck(ClusterService clusters, IDocumentSt
             return PodLiveness.NotApplicable;
         }
 
+        // One read: a pod of a deleted cluster is gone too (its objects are deleted with it).
         var clusterId = pod.Issuer[prefix.Length..];
-        if (await clusters.FindByIdAsync(clusterId, cancellationToken) is null)
-        {
-            return PodLiveness.NotApplicable;
-        }
-
         var stored = KubernetesObjects.Read<V1Pod>(await store.GetAsync(KubernetesObjects.Pods,
             KubernetesObjects.ObjectKey(clusterId, pod.Namespace, pod.PodName), cancellationToken));
         return stored?.Metadata?.Uid == pod.PodUid ? PodLiveness.Alive : PodLiveness.Gone;

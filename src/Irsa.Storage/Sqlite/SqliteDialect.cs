@@ -8,6 +8,7 @@ public sealed class SqliteDialect : SqlDialect
 {
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private volatile bool _walEnabled;
 
     public SqliteDialect(string databasePath)
     {
@@ -40,9 +41,11 @@ public sealed class SqliteDialect : SqlDialect
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
-        // WAL persists in the file; synchronous=NORMAL is durable across process crashes in WAL mode.
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+        // WAL is a property of the file, set once; synchronous is per connection (NORMAL is durable across process
+        // crashes in WAL mode). Pooled connections are reopened for every operation, so keep this minimal.
+        pragma.CommandText = _walEnabled ? "PRAGMA synchronous=NORMAL" : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
+        _walEnabled = true;
         return connection;
     }
 

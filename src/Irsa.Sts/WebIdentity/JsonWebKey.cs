@@ -16,6 +16,10 @@ public sealed class JsonWebKey
     private readonly RSAParameters? _rsa;
     private readonly ECParameters? _ec;
 
+    // Importing a public key into the crypto provider costs more than verifying with it, so imported instances are
+    // pooled for the key's lifetime (one per concurrent verifier: instance members are not documented thread-safe).
+    private readonly System.Collections.Concurrent.ConcurrentBag<AsymmetricAlgorithm> _imported = [];
+
     private JsonWebKey(string? keyId, string keyType, string? curve, string? algorithm, RSAParameters? rsa, ECParameters? ec)
     {
         KeyId = keyId;
@@ -53,24 +57,38 @@ public sealed class JsonWebKey
             return false;
         }
 
+        AsymmetricAlgorithm key;
         try
         {
-            if (_rsa is { } rsaParameters)
-            {
-                using var rsa = RSA.Create(rsaParameters);
-                return signature.Length == rsa.KeySize / 8
-                    && rsa.VerifyData(signingInput, signature, algorithm.Hash, RSASignaturePadding.Pkcs1);
-            }
-
-            using var ecdsa = ECDsa.Create(_ec!.Value);
-            return signature.Length == 2 * algorithm.CoordinateSize
-                && ecdsa.VerifyData(signingInput, signature, algorithm.Hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            key = _imported.TryTake(out var pooled) ? pooled : Import();
         }
         catch (CryptographicException)
         {
             return false;
         }
+
+        try
+        {
+            return key switch
+            {
+                RSA rsa => signature.Length == rsa.KeySize / 8
+                    && rsa.VerifyData(signingInput, signature, algorithm.Hash, RSASignaturePadding.Pkcs1),
+                ECDsa ecdsa => signature.Length == 2 * algorithm.CoordinateSize
+                    && ecdsa.VerifyData(signingInput, signature, algorithm.Hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
+                _ => false,
+            };
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+        finally
+        {
+            _imported.Add(key);
+        }
     }
+
+    private AsymmetricAlgorithm Import() => _rsa is { } rsa ? RSA.Create(rsa) : ECDsa.Create(_ec!.Value);
 
     /// <summary>Reads one JWKS entry; <c>null</c> for entries that are not usable public signature keys.</summary>
     public static JsonWebKey? TryRead(JsonElement element)
