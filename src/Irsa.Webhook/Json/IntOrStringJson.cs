@@ -12,13 +12,11 @@ namespace Irsa.Webhook.Json;
 /// <remarks>
 /// The client library's <see cref="IntOrString"/> only stores text, so <c>"8080"</c> (a named
 /// port that happens to be digits) and <c>8080</c> would be written back the same way. Go keeps
-/// the kind, so the decoder remembers it beside the instance. Instances built in code fall back
+/// the kind, so the decoder returns a private subclass for strings. Instances built in code fall back
 /// to "digits mean a number", like the client library.
 /// </remarks>
 internal static class IntOrStringJson
 {
-    private static readonly ConditionalWeakTable<IntOrString, object> StringKind = [];
-
     public static void Write(GoJsonWriter w, IntOrString? value)
     {
         if (value?.Value is not { } text)
@@ -28,7 +26,7 @@ internal static class IntOrStringJson
             return;
         }
 
-        var isString = StringKind.TryGetValue(value, out _);
+        var isString = value is DecodedString;
         if (!isString && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
         {
             w.Number(number);
@@ -37,6 +35,22 @@ internal static class IntOrStringJson
         {
             w.String(text);
         }
+    }
+
+    /// <summary>
+    /// The client library's setter of <see cref="IntOrString.Value"/> is private, and its public way in (the
+    /// implicit conversion) cannot create a subclass.
+    /// </summary>
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_Value")]
+    private static extern void SetValue(IntOrString target, string value);
+
+    /// <summary>
+    /// An <see cref="IntOrString"/> that was a JSON string in the input: the type is the mark. A weak table
+    /// beside each instance did the same job, but every entry is a GC dependent handle that each collection
+    /// has to scan until the table gets round to dropping it, so a busy webhook made all its GCs slower.
+    /// </summary>
+    private sealed class DecodedString : IntOrString
+    {
     }
 
     /// <summary>Decoder for pods: numbers stay numbers, strings stay strings.</summary>
@@ -50,8 +64,8 @@ internal static class IntOrStringJson
                     // Go decodes the number into an int32.
                     return (IntOrString)reader.GetInt32();
                 case JsonTokenType.String:
-                    var result = (IntOrString)(reader.GetString() ?? string.Empty);
-                    StringKind.AddOrUpdate(result, StringKind);
+                    var result = new DecodedString();
+                    SetValue(result, reader.GetString() ?? string.Empty);
                     return result;
                 case JsonTokenType.Null:
                     return null;
@@ -67,7 +81,7 @@ internal static class IntOrStringJson
             {
                 writer.WriteNullValue();
             }
-            else if (!StringKind.TryGetValue(value, out _) && int.TryParse(value.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
+            else if (value is not DecodedString && int.TryParse(value.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
             {
                 writer.WriteNumberValue(n);
             }
