@@ -34,7 +34,7 @@ internal static class AdmissionReviewReader
 
     public static ParsedReview Read(ReadOnlyMemory<byte> body)
     {
-        var trimmed = Trim(body);
+        var trimmed = LoneSurrogates.ReplaceEscapes(Trim(body));
         if (trimmed.IsEmpty)
         {
             // An empty body decodes to an empty review, which has no request.
@@ -69,11 +69,10 @@ internal static class AdmissionReviewReader
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
+            // The message reads the element's kind, so build it before the document is released.
+            var error = KindPrefix + $"json: cannot unmarshal {PodJson.GoKind(root.ValueKind)} into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }}";
             doc.Dispose();
-            return new ParsedReview
-            {
-                Error = KindPrefix + $"json: cannot unmarshal {PodJson.GoKind(root.ValueKind)} into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }}",
-            };
+            return new ParsedReview { Error = error };
         }
 
         string kind = "", apiVersion = "", uid = "", ns = "";
