@@ -1,8 +1,8 @@
+using System.Text.Json;
 using Irsa.Server.Cluster;
 using Irsa.Server.Cluster.Kubernetes;
 using Irsa.Storage;
 using Irsa.Sts.WebIdentity;
-using k8s.Models;
 
 namespace Irsa.Server.Sts;
 
@@ -22,8 +22,16 @@ public sealed class ClusterPodLivenessCheck(ClusterService clusters, IDocumentSt
 
         // One read: a pod of a deleted cluster is gone too (its objects are deleted with it).
         var clusterId = pod.Issuer[prefix.Length..];
-        var stored = KubernetesObjects.Read<V1Pod>(await store.GetAsync(KubernetesObjects.Pods,
-            KubernetesObjects.ObjectKey(clusterId, pod.Namespace, pod.PodName), cancellationToken));
-        return stored?.Metadata?.Uid == pod.PodUid ? PodLiveness.Alive : PodLiveness.Gone;
+        var stored = await store.GetAsync(KubernetesObjects.Pods, KubernetesObjects.ObjectKey(clusterId, pod.Namespace, pod.PodName), cancellationToken);
+        return stored is not null && PodUid(stored.Json) == pod.PodUid ? PodLiveness.Alive : PodLiveness.Gone;
+    }
+
+    /// <summary>Reads only <c>metadata.uid</c>: this runs on every token exchange, a full pod decode is wasted work.</summary>
+    private static string? PodUid(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.TryGetProperty("metadata", out var metadata) && metadata.TryGetProperty("uid", out var uid)
+            ? uid.GetString()
+            : null;
     }
 }
