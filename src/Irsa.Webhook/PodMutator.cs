@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Irsa.Core.Json;
 using Irsa.Webhook.Json;
 using k8s.Models;
 

@@ -1,5 +1,5 @@
-using Irsa.Cluster.Json;
 using Irsa.Cluster.Keys;
+using Irsa.Core.Json;
 
 namespace Irsa.Cluster.Discovery;
 
@@ -14,7 +14,7 @@ public static class JwksDocument
         ArgumentNullException.ThrowIfNull(publishedKeys);
         var writer = new GoJsonWriter(1024);
         writer.StartObject();
-        writer.PropertyName("keys");
+        writer.Name("keys");
         writer.StartArray();
         foreach (var key in publishedKeys)
         {

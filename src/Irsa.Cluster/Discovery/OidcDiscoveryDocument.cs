@@ -1,6 +1,6 @@
 using System.Globalization;
-using Irsa.Cluster.Json;
 using Irsa.Cluster.Keys;
+using Irsa.Core.Json;
 
 namespace Irsa.Cluster.Discovery;
 
@@ -28,11 +28,11 @@ public static class OidcDiscoveryDocument
 
         var writer = new GoJsonWriter(512);
         writer.StartObject();
-        writer.String("issuer", issuer);
-        writer.String("jwks_uri", jwksUri);
-        writer.StringArray("response_types_supported", ["id_token"]);
-        writer.StringArray("subject_types_supported", ["public"]);
-        writer.StringArray("id_token_signing_alg_values_supported", algorithms);
+        writer.StringField("issuer", issuer);
+        writer.StringField("jwks_uri", jwksUri);
+        writer.StringArrayField("response_types_supported", ["id_token"]);
+        writer.StringArrayField("subject_types_supported", ["public"]);
+        writer.StringArrayField("id_token_signing_alg_values_supported", algorithms);
         writer.EndObject();
         return writer.ToArray();
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Irsa.Cluster.Json;
+using Irsa.Core.Json;
 using k8s.Models;
 
 namespace Irsa.Cluster.Errors;
@@ -81,17 +82,17 @@ public sealed record KubernetesStatus(int Code, string Reason, string Message, K
     {
         var writer = new GoJsonWriter(512);
         writer.StartObject();
-        writer.String("kind", "Status");
-        writer.String("apiVersion", "v1");
-        writer.PropertyName("metadata");
+        writer.StringField("kind", "Status");
+        writer.StringField("apiVersion", "v1");
+        writer.Name("metadata");
         writer.StartObject();
         writer.EndObject();
-        writer.String("status", "Failure");
+        writer.StringField("status", "Failure");
         WriteIfSet(writer, "message", Message);
         WriteIfSet(writer, "reason", Reason);
         if (Details is { } details)
         {
-            writer.PropertyName("details");
+            writer.Name("details");
             writer.StartObject();
             WriteIfSet(writer, "name", details.Name);
             WriteIfSet(writer, "group", details.Group);
@@ -99,7 +100,7 @@ public sealed record KubernetesStatus(int Code, string Reason, string Message, K
             WriteIfSet(writer, "uid", details.Uid);
             if (details.Causes is { Count: > 0 } causes)
             {
-                writer.PropertyName("causes");
+                writer.Name("causes");
                 writer.StartArray();
                 foreach (var cause in causes)
                 {
@@ -115,7 +116,7 @@ public sealed record KubernetesStatus(int Code, string Reason, string Message, K
 
             if (details.RetryAfterSeconds is { } retry and not 0)
             {
-                writer.Number("retryAfterSeconds", retry);
+                writer.NumberField("retryAfterSeconds", retry);
             }
 
             writer.EndObject();
@@ -123,7 +124,7 @@ public sealed record KubernetesStatus(int Code, string Reason, string Message, K
 
         if (Code != 0)
         {
-            writer.Number("code", Code);
+            writer.NumberField("code", Code);
         }
 
         writer.EndObject();
@@ -159,7 +160,7 @@ public sealed record KubernetesStatus(int Code, string Reason, string Message, K
     {
         if (!string.IsNullOrEmpty(value))
         {
-            writer.String(name, value);
+            writer.StringField(name, value);
         }
     }
 }

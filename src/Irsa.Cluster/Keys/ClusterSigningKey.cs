@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
-using Irsa.Cluster.Json;
+using Irsa.Core.Json;
 
 namespace Irsa.Cluster.Keys;
 
@@ -167,30 +167,30 @@ public sealed class ClusterSigningKey : IDisposable
     internal void WriteJwk(GoJsonWriter writer)
     {
         writer.StartObject();
-        writer.String("use", "sig");
+        writer.StringField("use", "sig");
         if (_rsa is not null)
         {
             var parameters = _rsa.ExportParameters(false);
-            writer.String("kty", "RSA");
-            writer.String("kid", KeyId);
-            writer.String("alg", Algorithm.ToJoseName());
-            writer.String("n", Base64Url.EncodeToString(TrimLeadingZeros(parameters.Modulus!)));
-            writer.String("e", Base64Url.EncodeToString(TrimLeadingZeros(parameters.Exponent!)));
+            writer.StringField("kty", "RSA");
+            writer.StringField("kid", KeyId);
+            writer.StringField("alg", Algorithm.ToJoseName());
+            writer.StringField("n", Base64Url.EncodeToString(TrimLeadingZeros(parameters.Modulus!)));
+            writer.StringField("e", Base64Url.EncodeToString(TrimLeadingZeros(parameters.Exponent!)));
         }
         else
         {
             var parameters = _ecdsa!.ExportParameters(false);
-            writer.String("kty", "EC");
-            writer.String("kid", KeyId);
-            writer.String("crv", Algorithm switch
+            writer.StringField("kty", "EC");
+            writer.StringField("kid", KeyId);
+            writer.StringField("crv", Algorithm switch
             {
                 SigningAlgorithm.ES256 => "P-256",
                 SigningAlgorithm.ES384 => "P-384",
                 _ => "P-521",
             });
-            writer.String("alg", Algorithm.ToJoseName());
-            writer.String("x", Base64Url.EncodeToString(LeftPad(parameters.Q.X!, CoordinateSize)));
-            writer.String("y", Base64Url.EncodeToString(LeftPad(parameters.Q.Y!, CoordinateSize)));
+            writer.StringField("alg", Algorithm.ToJoseName());
+            writer.StringField("x", Base64Url.EncodeToString(LeftPad(parameters.Q.X!, CoordinateSize)));
+            writer.StringField("y", Base64Url.EncodeToString(LeftPad(parameters.Q.Y!, CoordinateSize)));
         }
 
         writer.EndObject();

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Irsa.Cluster.Json;
+using Irsa.Core.Json;
 using k8s.Models;
 
 namespace Irsa.Cluster.TokenRequests;
@@ -21,10 +21,10 @@ public static class TokenRequestJson
 
         var writer = new GoJsonWriter(2048);
         writer.StartObject();
-        writer.String("kind", response.Kind ?? "TokenRequest");
-        writer.String("apiVersion", response.ApiVersion ?? "authentication.k8s.io/v1");
+        writer.StringField("kind", response.Kind ?? "TokenRequest");
+        writer.StringField("apiVersion", response.ApiVersion ?? "authentication.k8s.io/v1");
 
-        writer.PropertyName("metadata");
+        writer.Name("metadata");
         writer.StartObject();
         WriteIfSet(writer, "name", metadata.Name);
         WriteIfSet(writer, "generateName", metadata.GenerateName);
@@ -35,20 +35,20 @@ public static class TokenRequestJson
         WriteMap(writer, "annotations", metadata.Annotations);
         writer.EndObject();
 
-        writer.PropertyName("spec");
+        writer.Name("spec");
         writer.StartObject();
         if (spec.Audiences is null)
         {
-            writer.PropertyName("audiences");
+            writer.Name("audiences");
             writer.Null();
         }
         else
         {
-            writer.StringArray("audiences", spec.Audiences);
+            writer.StringArrayField("audiences", spec.Audiences);
         }
 
-        writer.Number("expirationSeconds", spec.ExpirationSeconds ?? 0);
-        writer.PropertyName("boundObjectRef");
+        writer.NumberField("expirationSeconds", spec.ExpirationSeconds ?? 0);
+        writer.Name("boundObjectRef");
         if (spec.BoundObjectRef is { } bound)
         {
             writer.StartObject();
@@ -65,9 +65,9 @@ public static class TokenRequestJson
 
         writer.EndObject();
 
-        writer.PropertyName("status");
+        writer.Name("status");
         writer.StartObject();
-        writer.String("token", status.Token ?? "");
+        writer.StringField("token", status.Token ?? "");
         WriteTime(writer, "expirationTimestamp", status.ExpirationTimestamp);
         writer.EndObject();
 
@@ -79,14 +79,14 @@ public static class TokenRequestJson
     {
         if (!string.IsNullOrEmpty(value))
         {
-            writer.String(name, value);
+            writer.StringField(name, value);
         }
     }
 
     // metav1.Time: RFC 3339 in UTC with whole seconds, or null for the zero time.
     private static void WriteTime(GoJsonWriter writer, string name, DateTime? value)
     {
-        writer.PropertyName(name);
+        writer.Name(name);
         if (value is { } time)
         {
             writer.String(time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
@@ -104,11 +104,11 @@ public static class TokenRequestJson
             return;
         }
 
-        writer.PropertyName(name);
+        writer.Name(name);
         writer.StartObject();
         foreach (var (key, value) in map.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            writer.String(key, value);
+            writer.StringField(key, value);
         }
 
         writer.EndObject();

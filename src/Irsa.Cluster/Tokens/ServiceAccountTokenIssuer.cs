@@ -1,6 +1,6 @@
 using System.Buffers.Text;
-using Irsa.Cluster.Json;
 using Irsa.Cluster.Keys;
+using Irsa.Core.Json;
 
 namespace Irsa.Cluster.Tokens;
 
@@ -70,8 +70,8 @@ public sealed class ServiceAccountTokenIssuer
     {
         var writer = new GoJsonWriter(96);
         writer.StartObject();
-        writer.String("alg", key.Algorithm.ToJoseName());
-        writer.String("kid", key.KeyId);
+        writer.StringField("alg", key.Algorithm.ToJoseName());
+        writer.StringField("kid", key.KeyId);
         writer.EndObject();
         return writer.WrittenSpan;
     }
@@ -83,26 +83,26 @@ public sealed class ServiceAccountTokenIssuer
         writer.StartObject();
         if (claims.Audiences.Count > 0)
         {
-            writer.StringArray("aud", claims.Audiences);
+            writer.StringArrayField("aud", claims.Audiences);
         }
 
-        writer.Number("exp", expiresAt);
-        writer.Number("iat", issuedAt);
+        writer.NumberField("exp", expiresAt);
+        writer.NumberField("iat", issuedAt);
         if (!string.IsNullOrEmpty(claims.Issuer))
         {
-            writer.String("iss", claims.Issuer);
+            writer.StringField("iss", claims.Issuer);
         }
 
         if (!string.IsNullOrEmpty(tokenId))
         {
-            writer.String("jti", tokenId);
+            writer.StringField("jti", tokenId);
         }
 
-        writer.PropertyName("kubernetes.io");
+        writer.Name("kubernetes.io");
         writer.StartObject();
         if (!string.IsNullOrEmpty(claims.Namespace))
         {
-            writer.String("namespace", claims.Namespace);
+            writer.StringField("namespace", claims.Namespace);
         }
 
         WriteRef(writer, "node", claims.Node);
@@ -111,12 +111,12 @@ public sealed class ServiceAccountTokenIssuer
         WriteRef(writer, "serviceaccount", claims.ServiceAccount);
         if (claims.WarnAfterSeconds is { } warnAfter)
         {
-            writer.Number("warnafter", issuedAt + warnAfter);
+            writer.NumberField("warnafter", issuedAt + warnAfter);
         }
 
         writer.EndObject();
-        writer.Number("nbf", issuedAt);
-        writer.String("sub", claims.Subject);
+        writer.NumberField("nbf", issuedAt);
+        writer.StringField("sub", claims.Subject);
         writer.EndObject();
         return writer.WrittenSpan;
     }
@@ -128,16 +128,16 @@ public sealed class ServiceAccountTokenIssuer
             return;
         }
 
-        writer.PropertyName(name);
+        writer.Name(name);
         writer.StartObject();
         if (!string.IsNullOrEmpty(reference.Name))
         {
-            writer.String("name", reference.Name);
+            writer.StringField("name", reference.Name);
         }
 
         if (!string.IsNullOrEmpty(reference.Uid))
         {
-            writer.String("uid", reference.Uid);
+            writer.StringField("uid", reference.Uid);
         }
 
         writer.EndObject();

@@ -1,3 +1,4 @@
+using Irsa.Core.Json;
 namespace Irsa.Webhook.Json;
 
 /// <summary>

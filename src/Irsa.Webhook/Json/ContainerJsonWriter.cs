@@ -1,3 +1,4 @@
+using Irsa.Core.Json;
 using k8s.Models;
 
 namespace Irsa.Webhook.Json;

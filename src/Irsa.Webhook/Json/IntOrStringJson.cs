@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Irsa.Core.Json;
 using k8s.Models;
 
 namespace Irsa.Webhook.Json;

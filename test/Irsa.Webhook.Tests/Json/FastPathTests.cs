@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Irsa.Webhook.Json;
+using Irsa.Core.Json;
 using static Irsa.Webhook.Tests.TestPods;
 
 namespace Irsa.Webhook.Tests.Json;

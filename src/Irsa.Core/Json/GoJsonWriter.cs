@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 
-namespace Irsa.Webhook.Json;
+namespace Irsa.Core.Json;
 
 /// <summary>
 /// A compact JSON writer that reproduces the bytes Go's <c>encoding/json</c> emits: HTML-safe
@@ -53,7 +53,7 @@ public sealed class GoJsonWriter
     /// and a response per request; growing fresh buffers for each was most of its allocations). Pair with
     /// <see cref="Return"/> once the bytes have been copied out.
     /// </summary>
-    internal static GoJsonWriter Rent()
+    public static GoJsonWriter Rent()
     {
         var writer = t_cached;
         if (writer is null)
@@ -68,7 +68,7 @@ public sealed class GoJsonWriter
     }
 
     /// <summary>Gives a rented writer back; it must not be used afterwards.</summary>
-    internal void Return()
+    public void Return()
     {
         if (_buffer.Length <= MaxCachedCapacity)
         {
@@ -77,7 +77,7 @@ public sealed class GoJsonWriter
     }
 
     /// <summary>Writes <c>"name":"base64"</c> with standard, padded base64 (Go's <c>[]byte</c> encoding).</summary>
-    internal void Base64StringField(string name, ReadOnlySpan<byte> data)
+    public void Base64StringField(string name, ReadOnlySpan<byte> data)
     {
         Name(name);
         var span = GetSpan(Base64.GetMaxEncodedToUtf8Length(data.Length) + 2);
@@ -150,6 +150,27 @@ public sealed class GoJsonWriter
         Separate();
         Raw("null"u8);
         _needComma = true;
+    }
+
+    /// <summary>Writes <c>"name":value</c> for a number that is always present.</summary>
+    public void NumberField(string name, long value)
+    {
+        Name(name);
+        Number(value);
+    }
+
+    /// <summary>Writes <c>"name":[...]</c>, an empty array included (no omitempty).</summary>
+    public void StringArrayField(string name, IEnumerable<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        Name(name);
+        StartArray();
+        foreach (var value in values)
+        {
+            String(value);
+        }
+
+        EndArray();
     }
 
     /// <summary>Writes a value that is already valid JSON (for example a quoted base64 string).</summary>
