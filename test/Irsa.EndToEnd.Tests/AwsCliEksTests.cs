@@ -45,15 +45,18 @@ public sealed class AwsCliEksTests(IrsaProcess irsa) : IClassFixture<IrsaProcess
     {
         var anonymous = await Tool.RunAsync("aws", ["eks", "list-clusters", "--no-sign-request", "--endpoint-url", irsa.Endpoint, "--region", "us-east-1"],
             new Dictionary<string, string?> { ["HOME"] = irsa.Home.FullName });
-        var wrongSecret = await Tool.RunAsync("aws", ["iam", "list-roles", "--endpoint-url", irsa.Endpoint, "--region", "us-east-1"],
-            new Dictionary<string, string?>
-            {
-                ["HOME"] = irsa.Home.FullName,
-                ["AWS_ACCESS_KEY_ID"] = File.ReadLines(Path.Combine(irsa.DataDirectory, "credentials")).First(l => l.StartsWith("aws_access_key_id", StringComparison.Ordinal)).Split('=')[1].Trim(),
-                ["AWS_SECRET_ACCESS_KEY"] = "0000000000000000000000000000000000000000",
-            });
+        var wrongSecretEnvironment = new Dictionary<string, string?>
+        {
+            ["HOME"] = irsa.Home.FullName,
+            ["AWS_ACCESS_KEY_ID"] = File.ReadLines(Path.Combine(irsa.DataDirectory, "credentials")).First(l => l.StartsWith("aws_access_key_id", StringComparison.Ordinal)).Split('=')[1].Trim(),
+            ["AWS_SECRET_ACCESS_KEY"] = "0000000000000000000000000000000000000000",
+        };
+        var wrongSecret = await Tool.RunAsync("aws", ["iam", "list-roles", "--endpoint-url", irsa.Endpoint, "--region", "us-east-1"], wrongSecretEnvironment);
+        var wrongSecretRest = await Tool.RunAsync("aws", ["eks", "list-clusters", "--endpoint-url", irsa.Endpoint, "--region", "us-east-1"], wrongSecretEnvironment);
 
         Assert.Contains("MissingAuthenticationToken", anonymous.StandardError, StringComparison.Ordinal);
         Assert.Contains("SignatureDoesNotMatch", wrongSecret.StandardError, StringComparison.Ordinal);
+        // REST-JSON services (EKS) name the same failure differently.
+        Assert.Contains("InvalidSignatureException", wrongSecretRest.StandardError, StringComparison.Ordinal);
     }
 }

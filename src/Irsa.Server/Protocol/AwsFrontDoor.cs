@@ -95,7 +95,7 @@ public sealed class AwsFrontDoor(
         var (caller, error) = await authenticator.AuthenticateAsync(context, body, SigV4ErrorDialect.Query);
         if (caller is null)
         {
-            await AwsResponses.WriteJsonErrorAsync(context, error! with { Code = error.Code + "Exception" });
+            await AwsResponses.WriteJsonErrorAsync(context, error! with { Code = RestJsonAuthCode(error.Code) });
             return;
         }
 
@@ -117,6 +117,14 @@ public sealed class AwsFrontDoor(
 
         await eks.HandleAsync(context, operation, new CallerAccount(caller.AccountId), body);
     }
+
+    /// <summary>REST-JSON services name the SigV4 failures differently from the query services.</summary>
+    private static string RestJsonAuthCode(string queryCode) => queryCode switch
+    {
+        "SignatureDoesNotMatch" => "InvalidSignatureException",
+        "InvalidClientTokenId" => "UnrecognizedClientException",
+        _ => queryCode + "Exception",
+    };
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
