@@ -3,6 +3,7 @@ using Irsa.Iam.Accounts;
 using Irsa.Iam.Authorization;
 using Irsa.Iam.Queries;
 using Irsa.Server.Cluster;
+using Irsa.Server.Cluster.Kubernetes;
 using Irsa.Server.Hosting;
 using Irsa.Server.Iam;
 using Irsa.Server.Protocol;
@@ -41,6 +42,7 @@ internal static class ServerComposition
         services.AddSingleton<StsEndpoint>();
         services.AddSingleton<SessionKeyStore>();
         services.AddSingleton<IamQueries>();
+        services.AddSingleton<PodPresenceCache>();
         services.AddSingleton<IPodLivenessCheck, ClusterPodLivenessCheck>();
         services.AddSingleton(sp => new CachingWebIdentityDirectory(
             new IamWebIdentityDirectory(sp.GetRequiredService<IamQueries>()), sp.GetRequiredService<TimeProvider>()));

@@ -20,7 +20,8 @@ namespace Irsa.Server.Cluster;
 /// <see cref="IrsaServerOptions.KeyPrePublishDelay"/>; a replaced key stays published until the last token it
 /// signed has expired, then it is pruned. The ring's state lives in the cluster document (<see cref="ClusterKeyRecord"/>).
 /// </remarks>
-public sealed class ClusterService(IDocumentStore store, SecretProtector protector, TimeProvider time, ServerContext server, IrsaServerOptions options)
+public sealed class ClusterService(IDocumentStore store, SecretProtector protector, TimeProvider time, ServerContext server, IrsaServerOptions options,
+    PodPresenceCache presence)
 {
     public const string Collection = "clusters";
     public const string IdCollection = "cluster-ids";
@@ -122,6 +123,7 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
             return existing;
         }, cancellationToken);
         _rings.Forget(cluster.Id);
+        presence.Forget(cluster.Id + "/");
         return cluster;
     }
 

@@ -10,7 +10,7 @@ namespace Irsa.Server.Sts;
 /// For tokens minted by this server's clusters: the bound pod must still exist with the same uid (as TokenReview
 /// requires). Tokens of any other issuer are not this check's business.
 /// </summary>
-public sealed class ClusterPodLivenessCheck(ClusterService clusters, IDocumentStore store) : IPodLivenessCheck
+public sealed class ClusterPodLivenessCheck(ClusterService clusters, IDocumentStore store, PodPresenceCache presence) : IPodLivenessCheck
 {
     public async ValueTask<PodLiveness> CheckAsync(PodBinding pod, CancellationToken cancellationToken)
     {
@@ -20,10 +20,21 @@ public sealed class ClusterPodLivenessCheck(ClusterService clusters, IDocumentSt
             return PodLiveness.NotApplicable;
         }
 
-        // One read: a pod of a deleted cluster is gone too (its objects are deleted with it).
-        var clusterId = pod.Issuer[prefix.Length..];
-        var stored = await store.GetAsync(KubernetesObjects.Pods, KubernetesObjects.ObjectKey(clusterId, pod.Namespace, pod.PodName), cancellationToken);
-        return stored is not null && PodUid(stored.Json) == pod.PodUid ? PodLiveness.Alive : PodLiveness.Gone;
+        // One read at most: a pod of a deleted cluster is gone too (its objects are deleted with it).
+        var key = KubernetesObjects.ObjectKey(pod.Issuer[prefix.Length..], pod.Namespace, pod.PodName);
+        if (!presence.TryGet(key, out var uid))
+        {
+            var stored = await store.GetAsync(KubernetesObjects.Pods, key, cancellationToken);
+            if (stored is null || PodUid(stored.Json) is not { } storedUid)
+            {
+                return PodLiveness.Gone;
+            }
+
+            presence.Remember(key, storedUid);
+            uid = storedUid;
+        }
+
+        return uid == pod.PodUid ? PodLiveness.Alive : PodLiveness.Gone;
     }
 
     /// <summary>Reads only <c>metadata.uid</c>: this runs on every token exchange, a full pod decode is wasted work.</summary>

@@ -5,7 +5,7 @@ using k8s.Models;
 namespace Irsa.Server.Cluster.Kubernetes;
 
 /// <summary><c>/api/v1/namespaces[/{name}]</c>: create, get, list, delete (which removes everything in the namespace).</summary>
-internal sealed class NamespaceHandler(IDocumentStore store, TimeProvider time)
+internal sealed class NamespaceHandler(IDocumentStore store, TimeProvider time, PodPresenceCache presence)
 {
     private const string Resource = "namespaces";
     private const string Kind = "Namespace";
@@ -103,6 +103,7 @@ internal sealed class NamespaceHandler(IDocumentStore store, TimeProvider time)
             await session.DeleteAsync(Collection, key);
             return ns;
         }, request.Aborted);
+        presence.Forget(KubernetesObjects.ObjectKey(request.ClusterId, name, ""));
 
         // Deletion is immediate here; the answer still reads like kube-apiserver's (a namespace going away).
         deleted.Metadata.DeletionTimestamp = KubernetesRequest.Now(time);

@@ -9,7 +9,7 @@ namespace Irsa.Server.Cluster.Kubernetes;
 /// Creation runs kube-apiserver's order: decode, ServiceAccount admission (default <c>spec.serviceAccountName</c>,
 /// the account must exist), mutating admission, then validation and storage. Pods are records only: nothing runs them.
 /// </remarks>
-internal sealed class PodHandler(IDocumentStore store, TimeProvider time, IPodAdmission admission)
+internal sealed class PodHandler(IDocumentStore store, TimeProvider time, IPodAdmission admission, PodPresenceCache presence)
 {
     private const string Resource = "pods";
     private const string Kind = "Pod";
@@ -89,6 +89,7 @@ internal sealed class PodHandler(IDocumentStore store, TimeProvider time, IPodAd
             return await KubernetesObjectStore.WriteAsync(session, Collection, Key(request, name), pod, expectedVersion: 0);
         }, request.Aborted);
         pod.Metadata.ResourceVersion = KubernetesRequest.Version(version);
+        presence.Forget(Key(request, name));
         await request.WriteAsync(201, pod);
     }
 
@@ -137,6 +138,7 @@ internal sealed class PodHandler(IDocumentStore store, TimeProvider time, IPodAd
             await session.DeleteAsync(Collection, Key(request, name));
             return pod;
         }, request.Aborted);
+        presence.Forget(Key(request, name));
         await request.WriteAsync(200, deleted);
     }
 
