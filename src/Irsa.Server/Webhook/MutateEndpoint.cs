@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Irsa.Webhook;
 using Microsoft.AspNetCore.Http;
@@ -11,6 +12,9 @@ namespace Irsa.Server.Webhook;
 /// </summary>
 public sealed class MutateEndpoint
 {
+    /// <summary>Bodies up to this size are read into pooled buffers; larger or chunked ones are buffered normally.</summary>
+    private const long MaxPooledBody = 4 * 1024 * 1024;
+
     private readonly ConcurrentDictionary<IWebhookMetrics, AdmissionHandler> _handlers = new();
     private readonly PodMutator _mutator;
     private readonly IServiceAccountLookup _serviceAccounts;
@@ -38,15 +42,38 @@ public sealed class MutateEndpoint
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
 
         // Handlers are cheap, but the metrics need the HTTP method, which AdmissionHandler does not
         // see: one handler per method label, each reporting through its own metrics view.
         var metrics = _metrics.ForVerb(request.Method);
         var handler = _handlers.GetOrAdd(metrics, m => new AdmissionHandler(_mutator, _serviceAccounts, _identities, m, _time));
-        var result = await handler.HandleAsync(request.ContentType, body.GetBuffer().AsMemory(0, (int)body.Length), context.RequestAborted)
-            .ConfigureAwait(false);
+        AdmissionHttpResponse result;
+        if (request.ContentLength is { } length and <= MaxPooledBody)
+        {
+            // The usual case (the API server always sends Content-Length): read into a pooled buffer, no copies.
+            var buffer = ArrayPool<byte>.Shared.Rent((int)length);
+            try
+            {
+                var read = 0;
+                while (read < length && await request.Body.ReadAsync(buffer.AsMemory(read, (int)length - read), context.RequestAborted).ConfigureAwait(false) is > 0 and var n)
+                {
+                    read += n;
+                }
+
+                result = await handler.HandleAsync(request.ContentType, buffer.AsMemory(0, read), context.RequestAborted).ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+        else
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
+            result = await handler.HandleAsync(request.ContentType, body.GetBuffer().AsMemory(0, (int)body.Length), context.RequestAborted)
+                .ConfigureAwait(false);
+        }
 
         var response = context.Response;
         response.StatusCode = result.StatusCode;
