@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Runs every Irsa test: unit, integration, and end-to-end through the real AWS CLI, boto3 and JS SDK v3.
-# Needs: the .NET SDK, node/npm, python3 with awscli and boto3, and a PostgreSQL server (see eng/postgres.sh).
+# Needs: the .NET SDK, node/npm, python3 with awscli and boto3; PostgreSQL and python3-jwt are installed when
+# missing (root with apt), see eng/install-test-deps.sh and eng/postgres.sh.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
+
+# Debian packages (PostgreSQL, python3-jwt): installed on first use when we may (root with apt).
+if ! command -v pg_lsclusters >/dev/null || ! /usr/bin/python3 -c 'import jwt' 2>/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    bash eng/install-test-deps.sh
+  fi
+fi
 
 # The JavaScript SDK v3 clients the cross-SDK tests drive (pinned by package-lock.json).
 if [ -f test/clients/js/package.json ] && [ ! -d test/clients/js/node_modules ]; then
