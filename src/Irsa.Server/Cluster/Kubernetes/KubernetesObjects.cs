@@ -39,18 +39,21 @@ public static class KubernetesObjects
     {
         foreach (var ns in new[] { "default", AdminNamespace })
         {
-            await WriteAsync(session, Namespaces, NamespaceKey(clusterId, ns), new V1Namespace
+            var created = new V1Namespace
             {
                 ApiVersion = "v1",
                 Kind = "Namespace",
-                Metadata = NewMetadata(ns, null, now),
+                Metadata = new V1ObjectMeta { Name = ns },
                 Status = new V1NamespaceStatus { Phase = "Active" },
-            }, expectedVersion: 0);
-            await WriteAsync(session, ServiceAccounts, ObjectKey(clusterId, ns, "default"), NewServiceAccount(ns, "default", now), expectedVersion: 0);
+            };
+            KubernetesObjectStore.InitializeMetadata(created.Metadata, null, now.UtcDateTime);
+            await KubernetesObjectStore.WriteAsync(session, Namespaces, NamespaceKey(clusterId, ns), created, expectedVersion: 0);
+            await KubernetesObjectStore.WriteAsync(session, ServiceAccounts, ObjectKey(clusterId, ns, "default"),
+                NewServiceAccount(ns, "default", now.UtcDateTime), expectedVersion: 0);
         }
 
-        await WriteAsync(session, ServiceAccounts, ObjectKey(clusterId, AdminNamespace, AdminServiceAccount),
-            NewServiceAccount(AdminNamespace, AdminServiceAccount, now), expectedVersion: 0);
+        await KubernetesObjectStore.WriteAsync(session, ServiceAccounts, ObjectKey(clusterId, AdminNamespace, AdminServiceAccount),
+            NewServiceAccount(AdminNamespace, AdminServiceAccount, now.UtcDateTime), expectedVersion: 0);
     }
 
     /// <summary>Removes every object of a cluster (inside the caller's transaction).</summary>
@@ -85,19 +88,11 @@ public static class KubernetesObjects
         return (token.Token, token.ExpiresAt);
     }
 
-    internal static V1ObjectMeta NewMetadata(string name, string? ns, DateTimeOffset now) => new()
+    /// <summary>A new service account with server-owned metadata (what the service-account controller would create).</summary>
+    internal static V1ServiceAccount NewServiceAccount(string ns, string name, DateTime now)
     {
-        Name = name,
-        NamespaceProperty = ns,
-        Uid = Guid.NewGuid().ToString(),
-        ResourceVersion = "1",
-        CreationTimestamp = now.UtcDateTime,
-    };
-
-    private static V1ServiceAccount NewServiceAccount(string ns, string name, DateTimeOffset now) => new()
-    {
-        ApiVersion = "v1",
-        Kind = "ServiceAccount",
-        Metadata = NewMetadata(name, ns, now),
-    };
+        var account = new V1ServiceAccount { ApiVersion = "v1", Kind = "ServiceAccount", Metadata = new V1ObjectMeta { Name = name } };
+        KubernetesObjectStore.InitializeMetadata(account.Metadata, ns, now);
+        return account;
+    }
 }

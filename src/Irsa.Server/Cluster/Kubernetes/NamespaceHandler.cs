@@ -61,8 +61,7 @@ internal sealed class NamespaceHandler(IDocumentStore store, TimeProvider time, 
         ns.Status = new V1NamespaceStatus { Phase = "Active" };
 
         // The service-account controller gives every namespace a "default" account; here it comes with the namespace.
-        var account = new V1ServiceAccount { ApiVersion = "v1", Kind = "ServiceAccount", Metadata = new V1ObjectMeta { Name = "default" } };
-        KubernetesObjectStore.InitializeMetadata(account.Metadata, name, now);
+        var account = KubernetesObjects.NewServiceAccount(name, "default", now);
 
         var version = await store.TransactAsync(async session =>
         {
