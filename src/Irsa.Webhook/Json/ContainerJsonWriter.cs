@@ -331,6 +331,28 @@ internal static class ContainerJsonWriter
         w.EndObject();
     }
 
+    /// <summary>The actions probes and lifecycle hooks share, in Go's field order (each handler adds its own after them).</summary>
+    private static void WriteHandlerActions(GoJsonWriter w, V1ExecAction? exec, V1HTTPGetAction? http, V1TCPSocketAction? tcp)
+    {
+        if (exec is not null)
+        {
+            w.Name("exec");
+            WriteExec(w, exec);
+        }
+
+        if (http is not null)
+        {
+            w.Name("httpGet");
+            WriteHttpGet(w, http);
+        }
+
+        if (tcp is not null)
+        {
+            w.Name("tcpSocket");
+            WriteTcpSocket(w, tcp);
+        }
+    }
+
     private static void Probe(GoJsonWriter w, string name, V1Probe? p)
     {
         if (p is null)
@@ -340,24 +362,7 @@ internal static class ContainerJsonWriter
 
         w.Name(name);
         w.StartObject();
-        if (p.Exec is { } exec)
-        {
-            w.Name("exec");
-            WriteExec(w, exec);
-        }
-
-        if (p.HttpGet is { } http)
-        {
-            w.Name("httpGet");
-            WriteHttpGet(w, http);
-        }
-
-        if (p.TcpSocket is { } tcp)
-        {
-            w.Name("tcpSocket");
-            WriteTcpSocket(w, tcp);
-        }
-
+        WriteHandlerActions(w, p.Exec, p.HttpGet, p.TcpSocket);
         if (p.Grpc is { } grpc)
         {
             w.Name("grpc");
@@ -447,24 +452,7 @@ internal static class ContainerJsonWriter
 
             w.Name(name);
             w.StartObject();
-            if (h.Exec is { } exec)
-            {
-                w.Name("exec");
-                WriteExec(w, exec);
-            }
-
-            if (h.HttpGet is { } http)
-            {
-                w.Name("httpGet");
-                WriteHttpGet(w, http);
-            }
-
-            if (h.TcpSocket is { } tcp)
-            {
-                w.Name("tcpSocket");
-                WriteTcpSocket(w, tcp);
-            }
-
+            WriteHandlerActions(w, h.Exec, h.HttpGet, h.TcpSocket);
             if (h.Sleep is { } sleep)
             {
                 w.Name("sleep");
