@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Irsa.Sts.WebIdentity;
 
 namespace Irsa.Cli.Client;
 
@@ -27,8 +27,6 @@ internal static class TlsThumbprint
         });
 #pragma warning restore CA5359
         await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = issuer.Host }, cancellationToken);
-#pragma warning disable CA5350 // AWS defines provider thumbprints as SHA-1; this is an identifier, not a security hash choice.
-        return top is null ? throw new CliError($"{issuer.Host} presented no certificate") : Convert.ToHexStringLower(SHA1.HashData(top.RawData));
-#pragma warning restore CA5350
+        return top is null ? throw new CliError($"{issuer.Host} presented no certificate") : ThumbprintTrust.Thumbprint(top);
     }
 }

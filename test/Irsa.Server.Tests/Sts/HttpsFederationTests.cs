@@ -1,7 +1,7 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Irsa.Server.Tests.Cluster;
+using Irsa.Sts.WebIdentity;
 
 namespace Irsa.Server.Tests.Sts;
 
@@ -43,9 +43,7 @@ public sealed class HttpsFederationTests
     {
         // The top certificate the server presents is the local intermediate CA (the root is never sent).
         using var authority = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(server.DataDirectory.FullName, "intermediate-ca.pem")));
-#pragma warning disable CA5350 // AWS provider thumbprints are SHA-1 by definition.
-        return Convert.ToHexStringLower(SHA1.HashData(authority.RawData));
-#pragma warning restore CA5350
+        return ThumbprintTrust.Thumbprint(authority);
     }
 
     private static async Task<string> FederateAsync(KubeCluster cluster, string thumbprint)
