@@ -62,15 +62,15 @@ internal static class KubernetesAuditEvents
     /// </summary>
     private static KubernetesAuditObjectRef ObjectRef(KubernetesRoute route, KubernetesExchange exchange)
     {
-        var metadata = exchange.RequestObjectMetadata;
+        var identity = exchange.RequestObject;
         return new KubernetesAuditObjectRef(
             route.Resource,
-            Namespace: route.Namespace.Length > 0 ? route.Namespace : metadata?.NamespaceProperty,
-            Name: route.Name.Length > 0 ? route.Name : metadata?.Name,
-            Uid: metadata?.Uid,
+            Namespace: route.Namespace.Length > 0 ? route.Namespace : identity?.Namespace,
+            Name: route.Name.Length > 0 ? route.Name : identity?.Name,
+            Uid: identity?.Uid,
             ApiGroup: route.Group,
             ApiVersion: "v1",
-            ResourceVersion: metadata?.ResourceVersion,
+            ResourceVersion: identity?.ResourceVersion,
             Subresource: route.Subresource);
     }
 

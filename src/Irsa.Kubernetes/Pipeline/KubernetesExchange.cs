@@ -32,6 +32,15 @@ internal sealed class KubernetesExchange(KubernetesHttpRequest input, string aud
     /// <summary>The request body once a handler has read it.</summary>
     public byte[]? RequestBody { get; set; }
 
-    /// <summary>The metadata of the decoded request object; it completes the audit objectRef (a created object's name).</summary>
-    public V1ObjectMeta? RequestObjectMetadata { get; set; }
+    /// <summary>
+    /// The decoded request object's identity as the client sent it (before defaulting and admission); it completes the
+    /// audit objectRef, e.g. with a created object's name.
+    /// </summary>
+    public RequestObjectIdentity? RequestObject { get; set; }
+}
+
+/// <summary>The identifying metadata of a request object, copied when it is decoded.</summary>
+internal sealed record RequestObjectIdentity(string? Namespace, string? Name, string? Uid, string? ResourceVersion)
+{
+    public static RequestObjectIdentity Of(V1ObjectMeta metadata) => new(metadata.NamespaceProperty, metadata.Name, metadata.Uid, metadata.ResourceVersion);
 }

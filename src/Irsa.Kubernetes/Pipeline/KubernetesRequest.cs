@@ -46,7 +46,7 @@ internal sealed class KubernetesRequest(KubernetesExchange exchange, IKubernetes
         var value = KubernetesDecoder.Decode<T>(json, kind, apiVersion, validation, Warnings);
         if (value is IMetadata<V1ObjectMeta> { Metadata: { } metadata })
         {
-            exchange.RequestObjectMetadata = metadata;
+            exchange.RequestObject = RequestObjectIdentity.Of(metadata);
         }
 
         return value;
