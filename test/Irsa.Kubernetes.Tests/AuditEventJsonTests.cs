@@ -30,11 +30,11 @@ public sealed class AuditEventJsonTests
             RequestReceivedTimestamp = Received.AddTicks(6_558_512),
             StageTimestamp = Received.AddSeconds(1),
             Annotations = new Dictionary<string, string>
-                {
-                    ["authorization.k8s.io/reason"] = "why",
-                    ["authentication.kubernetes.io/issued-credential-id"] = "JTI=def",
-                    ["authorization.k8s.io/decision"] = "allow",
-                },
+            {
+                ["authorization.k8s.io/reason"] = "why",
+                ["authentication.kubernetes.io/issued-credential-id"] = "JTI=def",
+                ["authorization.k8s.io/decision"] = "allow",
+            },
         };
 
         var json = Encoding.UTF8.GetString(KubernetesAuditEventJson.Serialize(auditEvent));
