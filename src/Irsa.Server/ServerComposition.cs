@@ -3,7 +3,6 @@ using Irsa.Iam.Accounts;
 using Irsa.Iam.Authorization;
 using Irsa.Iam.Queries;
 using Irsa.Server.Cluster;
-using Irsa.Server.Cluster.Kubernetes;
 using Irsa.Server.Hosting;
 using Irsa.Server.Iam;
 using Irsa.Server.Protocol;
@@ -42,7 +41,6 @@ internal static class ServerComposition
         services.AddSingleton<StsEndpoint>();
         services.AddSingleton<SessionKeyStore>();
         services.AddSingleton<IamQueries>();
-        services.AddSingleton<PodPresenceCache>();
         services.AddSingleton<IPodLivenessCheck, ClusterPodLivenessCheck>();
         services.AddSingleton(sp => new CachingWebIdentityDirectory(
             new IamWebIdentityDirectory(sp.GetRequiredService<IamQueries>()), sp.GetRequiredService<TimeProvider>()));
@@ -54,7 +52,7 @@ internal static class ServerComposition
             sp.GetRequiredService<IPodLivenessCheck>()));
         services.AddSingleton<ClusterService>();
         services.AddSingleton<EksApi>();
-        Cluster.Kubernetes.KubernetesApi.AddServices(services);
+        KubernetesEndpoints.AddServices(services);
         services.AddSingleton<AwsFrontDoor>();
 
         // The pod-identity webhook: in-process admission for cluster pods, /mutate and /metrics.
@@ -65,7 +63,7 @@ internal static class ServerComposition
     {
         app.MapGet("/healthz", () => Results.Text("ok"));
         ClusterEndpoints.Map(app);
-        Cluster.Kubernetes.KubernetesApi.Map(app);
+        KubernetesEndpoints.Map(app);
         Webhook.WebhookEndpoints.Map(app);
 
         // Everything else is AWS: one edge endpoint, routed by protocol.

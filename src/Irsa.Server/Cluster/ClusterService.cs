@@ -5,7 +5,7 @@ using Irsa.Cluster.Keys;
 using Irsa.Cluster.Tokens;
 using Irsa.Core.Aws;
 using Irsa.Core.Security;
-using Irsa.Server.Cluster.Kubernetes;
+using Irsa.Kubernetes;
 using Irsa.Server.Hosting;
 using Irsa.Storage;
 
@@ -187,8 +187,8 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
     }
 
     /// <summary>A bearer token for the cluster's admin identity (<c>kube-system/irsa-admin</c>), for kubeconfig files.</summary>
-    public Task<(string Token, DateTimeOffset Expiration)> CreateAdminTokenAsync(string accountId, string name, CancellationToken cancellationToken) =>
-        KubernetesObjects.IssueAdminTokenAsync(this, store, accountId, name, cancellationToken);
+    public async Task<(string Token, DateTimeOffset Expiration)> CreateAdminTokenAsync(string accountId, string name, CancellationToken cancellationToken) =>
+        await KubernetesObjects.IssueAdminTokenAsync(store, new KubernetesClusterView(this, await DescribeAsync(accountId, name, cancellationToken)), cancellationToken);
 
     internal static string Key(string accountId, string name) => accountId + "/" + name;
 

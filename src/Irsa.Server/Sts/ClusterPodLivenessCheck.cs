@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Irsa.Kubernetes;
 using Irsa.Server.Cluster;
-using Irsa.Server.Cluster.Kubernetes;
 using Irsa.Storage;
 using Irsa.Sts.WebIdentity;
 

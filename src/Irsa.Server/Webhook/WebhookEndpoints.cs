@@ -1,4 +1,4 @@
-using Irsa.Server.Cluster.Kubernetes;
+using Irsa.Kubernetes;
 using Irsa.Server.Hosting;
 using Irsa.Storage;
 using Irsa.Webhook;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Irsa.Server.Cluster.Kubernetes;
+using Irsa.Kubernetes;
 using Irsa.Storage;
 using Irsa.Webhook;
 using k8s;

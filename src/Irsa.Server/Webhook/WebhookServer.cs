@@ -200,7 +200,7 @@ public sealed class WebhookServer : IAsyncDisposable
     private static async Task<IServiceAccountLookup> WatchServiceAccountsAsync(WebhookServerOptions options, TimeProvider time, ILogger log,
         List<object> owned, CancellationToken cancellationToken)
     {
-        var client = new Kubernetes(ClientConfiguration(options));
+        var client = new k8s.Kubernetes(ClientConfiguration(options));
         owned.Add(client);
         var cache = new KubernetesServiceAccountCache(client, new ServiceAccountAnnotationParser(options.Webhook), time);
         owned.Add(cache);

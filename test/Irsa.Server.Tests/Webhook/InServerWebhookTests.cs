@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Irsa.Server.Cluster.Kubernetes;
+using Irsa.Kubernetes;
 using Irsa.Server.Webhook;
 using Irsa.Storage;
 using Irsa.Webhook;

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
-using Irsa.Server.Cluster.Kubernetes;
+using Irsa.Kubernetes;
 using Irsa.Storage;
 using k8s;
 using k8s.Models;

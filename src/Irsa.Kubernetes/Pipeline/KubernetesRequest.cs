@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using k8s.Models;
+
+namespace Irsa.Kubernetes;
+
+/// <summary>One authenticated, authorized request to a cluster's Kubernetes API, as the resource handlers see it.</summary>
+internal sealed class KubernetesRequest(KubernetesExchange exchange, IKubernetesCluster cluster, KubernetesRoute route, V1UserInfo user)
+{
+    public KubernetesHttpRequest Input => exchange.Input;
+
+    public IKubernetesCluster Cluster { get; } = cluster;
+
+    public string ClusterId => Cluster.Id;
+
+    public KubernetesRoute Route { get; } = route;
+
+    public V1UserInfo User { get; } = user;
+
+    public List<string> Warnings => exchange.Warnings;
+
+    /// <summary>Audit annotations a handler adds (for example the id of an issued credential).</summary>
+    public Dictionary<string, string> AuditAnnotations => exchange.Annotations;
+
+    public CancellationToken Aborted => exchange.Aborted;
+
+    public FieldValidation FieldValidation => KubernetesDecoder.ParseFieldValidation(Input.QueryParameter("fieldValidation"));
+
+    public async Task<byte[]> ReadBodyAsync()
+    {
+        if (exchange.RequestBody is null)
+        {
+            using var buffer = new MemoryStream();
+            await Input.Body.CopyToAsync(buffer, Aborted);
+            exchange.RequestBody = buffer.ToArray();
+        }
+
+        return exchange.RequestBody;
+    }
+
+    /// <summary>Reads and decodes the body as <typeparamref name="T"/> (kind/apiVersion checked, unknown fields per <c>fieldValidation</c>).</summary>
+    public async Task<T> ReadObjectAsync<T>(string kind, string apiVersion)
+    {
+        var validation = FieldValidation;
+        var json = KubernetesDecoder.ParseObject(await ReadBodyAsync(), kind);
+        var value = KubernetesDecoder.Decode<T>(json, kind, apiVersion, validation, Warnings);
+        if (value is IMetadata<V1ObjectMeta> { Metadata: { } metadata })
+        {
+            exchange.RequestObject = RequestObjectIdentity.Of(metadata);
+        }
+
+        return value;
+    }
+
+    public static KubernetesReply Reply(int statusCode, object value) => KubernetesReply.Object(statusCode, value);
+
+    /// <summary>Now, in whole seconds (Kubernetes timestamps have no fractions).</summary>
+    public static DateTime Now(TimeProvider time) => DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds()).UtcDateTime;
+
+    public static string Version(long version) => version.ToString(CultureInfo.InvariantCulture);
+
+    public static JsonObject ToJson(object value) => (JsonObject)JsonNode.Parse(k8s.KubernetesJson.Serialize(value))!;
+}

@@ -1,0 +1,67 @@
+using Irsa.Kubernetes;
+using Irsa.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Irsa.Server.Cluster;
+
+/// <summary>
+/// Binds the clusters' Kubernetes API (<see cref="KubernetesApi"/>, the Irsa.Kubernetes library) to HTTP under
+/// <c>/k8s/{clusterId}</c>: the request becomes a <see cref="KubernetesHttpRequest"/>, the answer is written as-is.
+/// </summary>
+internal static class KubernetesEndpoints
+{
+    public static void AddServices(IServiceCollection services)
+    {
+        // A real admission (the pod-identity webhook) registered anywhere replaces this default.
+        services.TryAddSingleton<IPodAdmission, PassThroughPodAdmission>();
+        services.TryAddSingleton(new KubernetesAuditOptions());
+        services.TryAddSingleton<IKubernetesAuditSink>(sp => new FileKubernetesAuditSink(
+            AuditDirectory(sp.GetRequiredService<ServerContext>().Data), sp.GetRequiredService<KubernetesAuditOptions>()));
+        services.AddSingleton<PodPresenceCache>();
+        services.AddSingleton<IKubernetesClusterDirectory, KubernetesClusterDirectory>();
+        services.AddSingleton<KubernetesApi>();
+    }
+
+    /// <summary>Each cluster's audit log: <c>DIR/audit/kubernetes/{clusterId}.log</c>.</summary>
+    public static string AuditDirectory(DataDirectory data) => Path.Combine(data.Root, "audit", "kubernetes");
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.Map("/k8s/{clusterId}", HandleAsync);
+        app.Map("/k8s/{clusterId}/{**path}", HandleAsync);
+    }
+
+    private static Task HandleAsync(HttpContext context)
+    {
+        var request = new KubernetesHttpRequest
+        {
+            Method = context.Request.Method,
+            Path = "/" + (context.GetRouteValue("path") as string ?? ""),
+            Query = context.Request.QueryString.HasValue ? context.Request.QueryString.Value![1..] : "",
+            Headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            Body = context.Request.Body,
+            RemoteAddress = context.Connection.RemoteIpAddress?.ToString(),
+        };
+        return context.RequestServices.GetRequiredService<KubernetesApi>().HandleAsync(
+            (string)context.GetRouteValue("clusterId")!, request, new HttpResponseWriter(context.Response), context.RequestAborted);
+    }
+
+    private sealed class HttpResponseWriter(HttpResponse http) : IKubernetesResponseWriter
+    {
+        public async Task WriteAsync(KubernetesHttpResponse response, CancellationToken cancellationToken)
+        {
+            http.StatusCode = response.StatusCode;
+            foreach (var (name, value) in response.Headers)
+            {
+                http.Headers.Append(name, value);
+            }
+
+            http.ContentLength = response.Body.Length;
+            await http.Body.WriteAsync(response.Body, cancellationToken);
+        }
+    }
+}
