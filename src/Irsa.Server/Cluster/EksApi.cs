@@ -57,14 +57,14 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
         if (call.Operation.Name == "CreateCluster")
         {
             var body = TryParseObject(call.Request.Body);
-            name = body?["name"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+            name = TryGetString(body?["name"]);
             if (body?["tags"] is JsonObject tags)
             {
                 var tagKeys = new List<string>();
                 foreach (var (key, tagValue) in tags)
                 {
                     tagKeys.Add(key);
-                    if (tagValue is JsonValue v && v.TryGetValue<string>(out var tagText))
+                    if (TryGetString(tagValue) is { } tagText)
                     {
                         keys["aws:RequestTag/" + key] = new ContextValue(ContextKeyType.String, [tagText], false);
                     }
@@ -185,12 +185,26 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
     /// <summary>A member of the wrong JSON type is a <c>SerializationException</c> (400), as REST-JSON services answer.</summary>
     private static AwsError Serialization(string message) => new("SerializationException", message, 400);
 
-    private static string? Text(JsonNode? node, string member) => node switch
+    private static string? Text(JsonNode? node, string member) => node is null ? null
+        : TryGetString(node) ?? throw new AwsErrorException(Serialization($"Unexpected value type for member {member}: a string is expected"));
+
+    /// <summary>A JSON string's text; <c>null</c> for other kinds and for escapes that are no valid UTF-16 (a lone <c>\ud800</c>).</summary>
+    private static string? TryGetString(JsonNode? node)
     {
-        null => null,
-        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
-        _ => throw new AwsErrorException(Serialization($"Unexpected value type for member {member}: a string is expected")),
-    };
+        if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return value.GetValue<string>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     private static string? String(JsonObject json, string name) => Text(json[name], name);
 

@@ -61,7 +61,7 @@ public static class AwsCalls
         return new SigV4Credentials(Value("AccessKeyId"), Value("SecretAccessKey"), Value("SessionToken"));
     }
 
-    public static async Task<AwsAnswer> AssumeAsync(IrsaTestServer server, string roleArn, string token, string sessionName = "s") =>
+    public static async Task<AwsAnswer> AssumeAsync(IrsaTestServer server, string roleArn, string token, string sessionName = "session") =>
         await AwsAnswer.FromAsync(await server.Http.PostAsync("/", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["Action"] = "AssumeRoleWithWebIdentity",

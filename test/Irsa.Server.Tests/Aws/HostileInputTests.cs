@@ -39,7 +39,7 @@ public sealed class HostileInputTests
         new string('[', 5000) + new string(']', 5000),
     ];
 
-    private static readonly string[] EksPaths = ["/clusters", "/clusters/%00", "/clusters/a%2Fb", "/clusters/x/admin-token", "/clusters/x/rotate-keys", "/clusters?maxResults=abc"];
+    private static readonly string[] EksPaths = ["/clusters", "/clusters/%E2%80%AE", "/clusters/a%2Fb", "/clusters/x/admin-token", "/clusters/x/rotate-keys", "/clusters?maxResults=abc"];
 
     [Fact]
     public async Task No_hostile_input_produces_a_500()
@@ -77,7 +77,7 @@ public sealed class HostileInputTests
         [
             "AWS4-HMAC-SHA256", "AWS4-HMAC-SHA256 Credential=", "AWS4-HMAC-SHA256 Credential=////, SignedHeaders=, Signature=",
             "AWS4-HMAC-SHA256 Credential=AKIA/20260101/us-east-1/iam/aws4_request, SignedHeaders=host;x-amz-date, Signature=zz",
-            "AWS4-X Credential=a/b/c/eks/aws4_request", "AWS4-HMAC-SHA256 Credential=\u00e9/1/2/3/4, SignedHeaders=h, Signature=1",
+            "AWS4-X Credential=a/b/c/eks/aws4_request", "AWS4-HMAC-SHA256 Credential=%C3%A9/1/2/3/4, SignedHeaders=h, Signature=1",
         ];
         foreach (var header in hostileHeaders)
         {
