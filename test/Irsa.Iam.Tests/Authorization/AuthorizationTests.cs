@@ -198,6 +198,30 @@ public sealed class AuthorizationTests
     }
 
     [Fact]
+    public async Task Targets_name_the_stored_resource_and_carry_the_condition_keys_AWS_supplies()
+    {
+        await using var host = await StartAsync();
+        await host.CallAsync("CreateOpenIDConnectProvider", ("Url", "https://" + Docs.Issuer), ("Tags.member.1.Key", "env"), ("Tags.member.1.Value", "prod"));
+        await RoleTests.CreateRoleAsync(host, "app", "/", ("Tags.member.1.Key", "protected"), ("Tags.member.1.Value", "true"));
+
+        var provider = await host.Catalog.ResolveAsync(IamActionCatalog.Find("DeleteOpenIDConnectProvider")!,
+            Params("x", ("OpenIDConnectProviderArn", Docs.ProviderArn.Replace("oidc.example.com", "OIDC.Example.COM", StringComparison.Ordinal))), AccountId);
+        var attach = await host.Catalog.ResolveAsync(IamActionCatalog.Find("AttachRolePolicy")!,
+            Params("x", ("RoleName", "APP"), ("PolicyArn", "arn:aws:iam::123456789012:policy/p")), AccountId);
+        var create = await host.Catalog.ResolveAsync(IamActionCatalog.Find("CreateRole")!,
+            Params("x", ("RoleName", "n"), ("PermissionsBoundary", "arn:aws:iam::123456789012:policy/b"), ("Tags.member.1.Key", "team"), ("Tags.member.1.Value", "core")), AccountId);
+
+        Assert.Equal(Docs.ProviderArn, provider.ResourceArn);
+        Assert.Equal("prod", Assert.Single(provider.ConditionKeys["aws:ResourceTag/env"].Values));
+        Assert.Equal("arn:aws:iam::123456789012:role/app", attach.ResourceArn);
+        Assert.Equal("true", Assert.Single(attach.ConditionKeys["iam:ResourceTag/protected"].Values));
+        Assert.Equal("arn:aws:iam::123456789012:policy/p", Assert.Single(attach.ConditionKeys["iam:PolicyARN"].Values));
+        Assert.Equal("core", Assert.Single(create.ConditionKeys["aws:RequestTag/team"].Values));
+        Assert.Equal("team", Assert.Single(create.ConditionKeys["aws:TagKeys"].Values));
+        Assert.Equal("arn:aws:iam::123456789012:policy/b", Assert.Single(create.ConditionKeys["iam:PermissionsBoundary"].Values));
+    }
+
+    [Fact]
     public async Task Unknown_actions_are_InvalidAction()
     {
         await using var host = await StartAsync();
