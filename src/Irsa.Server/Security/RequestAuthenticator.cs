@@ -1,8 +1,8 @@
 using Irsa.Core.Aws;
 using Irsa.Iam;
 using Irsa.Iam.Accounts;
-using Irsa.SigV4;
 using Irsa.Server.Aws;
+using Irsa.SigV4;
 
 namespace Irsa.Server.Security;
 
