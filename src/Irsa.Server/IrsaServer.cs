@@ -67,7 +67,10 @@ public sealed class IrsaServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
+            // The largest body any endpoint accepts: kube-apiserver's 3 MiB request limit (Kubernetes API writes and the
+            // webhook's AdmissionReviews, which carry an object and its old version) with headroom. AWS calls have their
+            // own, smaller limits per operation (Aws/AwsOperation.cs), checked before anything is buffered.
+            kestrel.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
             X509Certificate2? serving = null;
             foreach (var url in options.ListenUrls)
             {

@@ -2,10 +2,9 @@ using Irsa.Core.Security;
 using Irsa.Iam.Accounts;
 using Irsa.Iam.Authorization;
 using Irsa.Iam.Queries;
+using Irsa.Server.Aws;
 using Irsa.Server.Cluster;
 using Irsa.Server.Hosting;
-using Irsa.Server.Iam;
-using Irsa.Server.Protocol;
 using Irsa.Server.Security;
 using Irsa.Server.Sts;
 using Irsa.SigV4;
@@ -34,11 +33,9 @@ internal static class ServerComposition
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<ISessionCredentialResolver, SessionCredentialResolver>();
 
-        // Services behind the AWS front door.
+        // The engines behind the AWS pipeline.
         services.AddSingleton<Irsa.Iam.IamApi>();
         services.AddSingleton<IamActionCatalog>();
-        services.AddSingleton<IamEndpoint>();
-        services.AddSingleton<StsEndpoint>();
         services.AddSingleton<SessionKeyStore>();
         services.AddSingleton<IamQueries>();
         services.AddSingleton<IPodLivenessCheck, ClusterPodLivenessCheck>();
@@ -53,7 +50,12 @@ internal static class ServerComposition
         services.AddSingleton<ClusterService>();
         services.AddSingleton<EksApi>();
         KubernetesEndpoints.AddServices(services);
-        services.AddSingleton<AwsFrontDoor>();
+
+        // Every AWS call: one catalog of operations, one ordered pipeline, one audit seam (no-op until a trail is plugged in).
+        services.AddSingleton(sp => AwsOperations.Create(sp.GetRequiredService<Irsa.Iam.IamApi>(), sp.GetRequiredService<IamActionCatalog>(),
+            sp.GetRequiredService<StsApi>(), sp.GetRequiredService<EksApi>()));
+        services.AddSingleton<IAwsCallAudit, NoAwsCallAudit>();
+        services.AddSingleton<AwsPipeline>();
 
         // The pod-identity webhook: in-process admission for cluster pods, /mutate and /metrics.
         Webhook.WebhookEndpoints.AddServices(services);
@@ -66,9 +68,9 @@ internal static class ServerComposition
         KubernetesEndpoints.Map(app);
         Webhook.WebhookEndpoints.Map(app);
 
-        // Everything else is AWS: one edge endpoint, routed by protocol.
-        var frontDoor = app.Services.GetRequiredService<AwsFrontDoor>();
-        app.MapFallback(frontDoor.HandleAsync);
+        // Everything else is AWS: one edge endpoint, one pipeline (Aws/AwsPipeline.cs).
+        var pipeline = app.Services.GetRequiredService<AwsPipeline>();
+        app.MapFallback(pipeline.HandleAsync);
     }
 
     /// <summary>First start creates the account and its admin key; every start rewrites the AWS CLI config files.</summary>

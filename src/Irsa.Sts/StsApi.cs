@@ -72,8 +72,8 @@ public sealed class StsApi : IDisposable
             return action switch
             {
                 null or "" => StsResult.Failure(AwsError.MissingAction()),
-                StsProtocol.AssumeRoleWithWebIdentity => await _assumeRole.ExecuteAsync(parameters, requestId, sourceIp, cancellationToken),
-                StsProtocol.GetCallerIdentity => GetCallerIdentityAction.Execute(caller, requestId),
+                StsProtocol.AssumeRoleWithWebIdentity => await AssumeRoleWithWebIdentityAsync(parameters, requestId, sourceIp, cancellationToken),
+                StsProtocol.GetCallerIdentity => GetCallerIdentity(caller, requestId),
                 _ => StsResult.Failure(AwsError.InvalidAction(action)),
             };
         }
@@ -82,6 +82,18 @@ public sealed class StsApi : IDisposable
             return StsResult.Failure(ex.Error);
         }
     }
+
+    /// <summary>
+    /// <c>AssumeRoleWithWebIdentity</c>: the token is the credential. On success <see cref="StsResult.IssuedSession"/> is the
+    /// minted session (its <see cref="Sessions.RoleSession.WebIdentity"/> names the provider, <c>aud</c> and <c>sub</c>).
+    /// </summary>
+    /// <exception cref="AwsErrorException">A client-facing error raised deep in validation.</exception>
+    public Task<StsResult> AssumeRoleWithWebIdentityAsync(QueryParameters parameters, string requestId, IPAddress? sourceIp = null,
+        CancellationToken cancellationToken = default) =>
+        _assumeRole.ExecuteAsync(parameters, requestId, sourceIp, cancellationToken);
+
+    /// <summary><c>GetCallerIdentity</c> of an authenticated caller (<c>null</c>: AWS's missing-authentication error).</summary>
+    public static StsResult GetCallerIdentity(CallerIdentity? caller, string requestId) => GetCallerIdentityAction.Execute(caller, requestId);
 
     /// <summary>Opens the session of an <c>ASIA</c> access key and its session token (SigV4 key resolution).</summary>
     public SessionOpenResult OpenSession(string accessKeyId, string? sessionToken, DateTimeOffset now) =>

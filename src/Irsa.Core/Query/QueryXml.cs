@@ -47,13 +47,41 @@ public static class QueryXml
             xml.WriteStartElement("Error");
             xml.WriteElementString("Type", error.Type);
             xml.WriteElementString("Code", error.Code);
-            xml.WriteElementString("Message", error.Message);
+            // Messages echo the caller's input; a character XML cannot carry would make the writer throw (and the client get a 500).
+            xml.WriteElementString("Message", XmlSafe(error.Message));
             xml.WriteEndElement();
             xml.WriteElementString("RequestId", requestId);
             xml.WriteEndElement();
         }
 
         return buffer.ToArray();
+    }
+
+    /// <summary>The text with every character XML 1.0 cannot carry (controls, lone surrogates) replaced by U+FFFD.</summary>
+    public static string XmlSafe(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.AsSpan().IndexOfAnyInRange('\u0000', '\u001F') < 0 && text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0
+            && text.AsSpan().IndexOfAnyInRange('\uFFFE', '\uFFFF') < 0)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i]))
+            {
+                builder.Append(text, i, 2);
+                i++;
+            }
+            else
+            {
+                builder.Append(XmlConvert.IsXmlChar(text[i]) ? text[i] : '\uFFFD');
+            }
+        }
+
+        return builder.ToString();
     }
 
     /// <summary>ISO 8601 UTC with <c>Z</c> and whole seconds, which every SDK's strict parser accepts.</summary>

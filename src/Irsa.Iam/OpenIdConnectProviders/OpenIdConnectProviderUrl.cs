@@ -72,11 +72,21 @@ public static class OpenIdConnectProviderUrl
             : null;
 
     /// <summary>The store key; the authority is case-insensitive, the path is not.</summary>
-    internal static string Key(string accountId, string url)
+    internal static string Key(string accountId, string url) => accountId + "/" + Canonical(url);
+
+    /// <summary>
+    /// The one spelling of a scheme-less provider URL (authority lower-cased, path kept): the store key and the ARN that
+    /// authorization sees both derive from it, so <c>OIDC.EXAMPLE.COM</c> and <c>oidc.example.com</c> are one provider to both.
+    /// </summary>
+    public static string Canonical(string url)
     {
+        ArgumentNullException.ThrowIfNull(url);
         var slash = url.IndexOf('/', StringComparison.Ordinal);
-        return accountId + "/" + (slash < 0 ? url.ToLowerInvariant() : url[..slash].ToLowerInvariant() + url[slash..]);
+        return slash < 0 ? url.ToLowerInvariant() : url[..slash].ToLowerInvariant() + url[slash..];
     }
+
+    /// <summary>The canonical spelling of a provider ARN, or <c>null</c> when it is not one.</summary>
+    public static string? CanonicalArn(string arn) => FromArn(arn) is { } parsed ? ArnFor(parsed.AccountId, Canonical(parsed.Url)) : null;
 
     private static bool IsLoopback(Uri uri) =>
         string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase)

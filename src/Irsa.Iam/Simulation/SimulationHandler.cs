@@ -251,7 +251,9 @@ internal sealed class SimulationHandler(PrincipalPolicyResolver resolver)
             }
 
             var values = entry.Where(kv => kv.Key.StartsWith("ContextKeyValues.member.", StringComparison.Ordinal))
-                .OrderBy(kv => int.Parse(kv.Key["ContextKeyValues.member.".Length..], CultureInfo.InvariantCulture))
+                .OrderBy(kv => int.TryParse(kv.Key["ContextKeyValues.member.".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+                    ? index
+                    : throw IamRequest.Error(AwsError.InvalidInput("Invalid context entry: ContextKeyValues members must be numbered 1, 2, ...")))
                 .Select(kv => kv.Value)
                 .ToArray();
             var isList = typeName.EndsWith("List", StringComparison.Ordinal);

@@ -24,6 +24,13 @@ public sealed record ClusterRecord
 
     public string? ClientRequestToken { get; init; }
 
+    /// <summary>
+    /// The IAM identity that created the cluster (an assumed role is recorded as its role ARN, as EKS maps it): like EKS's
+    /// <c>bootstrapClusterCreatorAdminPermissions</c>, only it is cluster-admin (admin-token). <c>null</c> for clusters
+    /// stored before it was recorded: then only the account's bootstrap admin user is.
+    /// </summary>
+    public string? BootstrapClusterCreatorArn { get; init; }
+
     /// <summary>Signing keys, oldest first; the key ring decides which one signs and which are still published.</summary>
     public List<ClusterKeyRecord> Keys { get; init; } = [];
 

@@ -60,7 +60,7 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
     /// <summary>EKS serves the JWKS at <c>{issuer}/keys</c>, not kube-apiserver's <c>/openid/v1/jwks</c>.</summary>
     public static string JwksUri(string publicUrl, string clusterId) => Issuer(publicUrl, clusterId) + "/keys";
 
-    public async Task<ClusterRecord> CreateAsync(string accountId, CreateClusterRequest request, CancellationToken cancellationToken)
+    public async Task<ClusterRecord> CreateAsync(string accountId, CreateClusterRequest request, string creatorArn, CancellationToken cancellationToken)
     {
         var algorithm = SigningAlgorithm.RS256;
         if (request.Tags.TryGetValue(SigningAlgorithmTag, out var requested) && !SigningAlgorithms.TryParseJoseName(requested, out algorithm))
@@ -84,6 +84,7 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
             ResourcesVpcConfig = request.ResourcesVpcConfig,
             Tags = request.Tags,
             ClientRequestToken = request.ClientRequestToken,
+            BootstrapClusterCreatorArn = creatorArn,
             Keys = _rings.ToStored(ring.ExportState()),
         };
 
@@ -102,7 +103,10 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
     }
 
     public async Task<ClusterRecord> DescribeAsync(string accountId, string name, CancellationToken cancellationToken) =>
-        await store.GetAsync<ClusterRecord>(Collection, Key(accountId, name), cancellationToken) ?? throw NotFound(name);
+        await FindAsync(accountId, name, cancellationToken) ?? throw NotFound(name);
+
+    public Task<ClusterRecord?> FindAsync(string accountId, string name, CancellationToken cancellationToken) =>
+        store.GetAsync<ClusterRecord>(Collection, Key(accountId, name), cancellationToken);
 
     public async Task<(IReadOnlyList<string> Names, string? NextToken)> ListAsync(string accountId, string? after, int max, CancellationToken cancellationToken)
     {

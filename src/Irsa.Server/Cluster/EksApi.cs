@@ -1,10 +1,13 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Irsa.Core.Aws;
+using Irsa.Iam;
+using Irsa.Iam.Accounts;
+using Irsa.Policy;
+using Irsa.Server.Aws;
 using Irsa.Server.Hosting;
-using Irsa.Server.Protocol;
-using Microsoft.AspNetCore.Http;
 
 namespace Irsa.Server.Cluster;
 
@@ -14,73 +17,145 @@ namespace Irsa.Server.Cluster;
 /// </summary>
 public sealed partial class EksApi(ClusterService clusters, ServerContext server)
 {
-    /// <summary>Handles an authenticated and authorized EKS request; <paramref name="operation"/> comes from <see cref="Resolve"/>.</summary>
-    public async Task HandleAsync(HttpContext context, EksOperation operation, CallerAccount caller, byte[] body)
+    /// <summary>EKS's rows of the operation catalog: route, IAM action, resource, handler.</summary>
+    public static IEnumerable<AwsOperation> Rows(EksApi eks, string eventSource)
+    {
+        ArgumentNullException.ThrowIfNull(eks);
+        AwsOperation Row(string name, string method, string template, string action, bool readOnly, Func<AwsCall, Task<AwsResult>> handler) => new()
+        {
+            Service = "eks",
+            Name = name,
+            IamAction = action,
+            Dialect = AwsErrorDialect.RestJson,
+            ReadOnly = readOnly,
+            EventSource = eventSource,
+            Route = new RestRoute(method, template),
+            ResolveTarget = eks.ResolveTargetAsync,
+            Handler = handler,
+        };
+
+        return
+        [
+            Row("CreateCluster", "POST", "clusters", "eks:CreateCluster", false, eks.CreateAsync),
+            Row("ListClusters", "GET", "clusters", "eks:ListClusters", true, eks.ListAsync),
+            Row("DescribeCluster", "GET", "clusters/{name}", "eks:DescribeCluster", true, eks.DescribeAsync),
+            Row("DeleteCluster", "DELETE", "clusters/{name}", "eks:DeleteCluster", false, eks.DeleteAsync),
+            Row("RotateKeys", "POST", "clusters/{name}/rotate-keys", "eks:UpdateClusterConfig", false, eks.RotateKeysAsync),
+            Row("CreateAdminToken", "POST", "clusters/{name}/admin-token", "eks:AccessKubernetesApi", false, eks.CreateAdminTokenAsync),
+        ];
+    }
+
+    /// <summary>
+    /// The cluster's own ARN (for <c>CreateCluster</c>, the ARN of the cluster being created) with <c>aws:ResourceTag/*</c>
+    /// from the stored cluster and, for <c>CreateCluster</c>, <c>aws:RequestTag/*</c> and <c>aws:TagKeys</c>.
+    /// </summary>
+    private async Task<AwsTarget> ResolveTargetAsync(AwsCall call)
+    {
+        var accountId = call.RequiredCaller.AccountId;
+        var keys = new Dictionary<string, ContextValue>(StringComparer.OrdinalIgnoreCase);
+        string? name;
+        if (call.Operation.Name == "CreateCluster")
+        {
+            var body = TryParseObject(call.Request.Body);
+            name = TryGetString(body?["name"]);
+            if (body?["tags"] is JsonObject tags)
+            {
+                var tagKeys = new List<string>();
+                foreach (var (key, tagValue) in tags)
+                {
+                    tagKeys.Add(key);
+                    if (TryGetString(tagValue) is { } tagText)
+                    {
+                        keys["aws:RequestTag/" + key] = new ContextValue(ContextKeyType.String, [tagText], false);
+                    }
+                }
+
+                keys["aws:TagKeys"] = new ContextValue(ContextKeyType.String, tagKeys, true);
+            }
+        }
+        else if (call.PathValues.TryGetValue("name", out name) && await clusters.FindAsync(accountId, name, call.CancellationToken) is { } cluster)
+        {
+            foreach (var (key, value) in cluster.Tags)
+            {
+                keys["aws:ResourceTag/" + key] = new ContextValue(ContextKeyType.String, [value], false);
+            }
+        }
+
+        return name is null
+            ? new AwsTarget(call.Operation.Name == "CreateCluster" ? ClusterArn(accountId, "*") : "*", keys)
+            : new AwsTarget(ClusterArn(accountId, name), keys);
+    }
+
+    private string ClusterArn(string accountId, string name) => $"arn:aws:eks:{server.Region}:{accountId}:cluster/{name}";
+
+    private async Task<AwsResult> CreateAsync(AwsCall call)
+    {
+        var caller = call.RequiredCaller;
+        var cluster = await clusters.CreateAsync(caller.AccountId, ParseCreate(call.Request.Body), IamIdentityArn(caller), call.CancellationToken);
+        return ClusterResult(cluster, "ACTIVE", recordResponse: true);
+    }
+
+    private async Task<AwsResult> DescribeAsync(AwsCall call) =>
+        ClusterResult(await clusters.DescribeAsync(call.RequiredCaller.AccountId, call.PathValues["name"], call.CancellationToken), "ACTIVE", recordResponse: false);
+
+    private async Task<AwsResult> DeleteAsync(AwsCall call) =>
+        ClusterResult(await clusters.DeleteAsync(call.RequiredCaller.AccountId, call.PathValues["name"], call.CancellationToken), "DELETING", recordResponse: true);
+
+    private async Task<AwsResult> RotateKeysAsync(AwsCall call) =>
+        ClusterResult(await clusters.RotateKeysAsync(call.RequiredCaller.AccountId, call.PathValues["name"], call.CancellationToken), "ACTIVE", recordResponse: true);
+
+    /// <summary>
+    /// Cluster-admin is given deliberately, never by a permission a read-only policy grants: beyond
+    /// <c>eks:AccessKubernetesApi</c> on the cluster, the caller must be the identity that created it (or, for a cluster
+    /// stored without one, the account's bootstrap admin user).
+    /// </summary>
+    private async Task<AwsResult> CreateAdminTokenAsync(AwsCall call)
+    {
+        var caller = call.RequiredCaller;
+        var name = call.PathValues["name"];
+        var cluster = await clusters.DescribeAsync(caller.AccountId, name, call.CancellationToken);
+        var isAdmin = cluster.BootstrapClusterCreatorArn is { } creator
+            ? string.Equals(creator, IamIdentityArn(caller), StringComparison.Ordinal)
+            : caller.PrincipalType == PrincipalType.User && caller.EntityName == IamBootstrap.AdminUserName;
+        if (!isAdmin)
+        {
+            return AwsResult.Fail(
+                new AwsError("AccessDeniedException", $"User: {caller.PrincipalArn} is not the creator of cluster {cluster.Name} and may not obtain its admin token.", 403),
+                Core.Audit.Explanation.Of("NotClusterCreator", "Only the identity that created the cluster is its cluster-admin.",
+                    "creator: " + (cluster.BootstrapClusterCreatorArn ?? "(none recorded: the bootstrap admin user)"), "caller: " + IamIdentityArn(caller)));
+        }
+
+        var token = await clusters.CreateAdminTokenAsync(caller.AccountId, name, call.CancellationToken);
+        return Json(new JsonObject
+        {
+            ["token"] = token.Token,
+            ["expirationTimestamp"] = token.Expiration.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        });
+    }
+
+    /// <summary>The IAM identity of a caller as EKS maps it: an assumed-role session is its role.</summary>
+    private static string IamIdentityArn(CallerIdentity caller) =>
+        caller.PrincipalType == PrincipalType.AssumedRole && caller.Session is { RoleArn.Length: > 0 } session ? session.RoleArn : caller.PrincipalArn;
+
+    private static JsonObject? TryParseObject(byte[] body)
     {
         try
         {
-            switch (operation.Name)
-            {
-                case "CreateCluster":
-                    await WriteClusterAsync(context, await clusters.CreateAsync(caller.AccountId, ParseCreate(body), context.RequestAborted));
-                    break;
-                case "DescribeCluster":
-                    await WriteClusterAsync(context, await clusters.DescribeAsync(caller.AccountId, operation.ClusterName!, context.RequestAborted));
-                    break;
-                case "DeleteCluster":
-                    await WriteClusterAsync(context, await clusters.DeleteAsync(caller.AccountId, operation.ClusterName!, context.RequestAborted), "DELETING");
-                    break;
-                case "ListClusters":
-                    await ListAsync(context, caller);
-                    break;
-                case "RotateKeys":
-                    await WriteClusterAsync(context, await clusters.RotateKeysAsync(caller.AccountId, operation.ClusterName!, context.RequestAborted));
-                    break;
-                case "CreateAdminToken":
-                    var token = await clusters.CreateAdminTokenAsync(caller.AccountId, operation.ClusterName!, context.RequestAborted);
-                    await WriteJsonAsync(context, new JsonObject { ["token"] = token.Token, ["expirationTimestamp"] = token.Expiration.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) });
-                    break;
-                default:
-                    throw new AwsErrorException(new AwsError("ResourceNotFoundException", "No such operation", 404));
-            }
+            return JsonNode.Parse(body) as JsonObject;
         }
-        catch (AwsErrorException error)
+        catch (JsonException)
         {
-            await AwsResponses.WriteJsonErrorAsync(context, error.Error);
+            return null;
         }
-    }
-
-    /// <summary>Maps method + path to an operation and the IAM action that authorizes it; null when the path is not EKS's.</summary>
-    public static EksOperation? Resolve(string method, string path)
-    {
-        var segments = path.Trim('/').Split('/');
-        return (method, segments) switch
-        {
-            ("POST", ["clusters"]) => new("CreateCluster", null, "eks:CreateCluster"),
-            ("GET", ["clusters"]) => new("ListClusters", null, "eks:ListClusters"),
-            ("GET", ["clusters", var name]) => new("DescribeCluster", Uri.UnescapeDataString(name), "eks:DescribeCluster"),
-            ("DELETE", ["clusters", var name]) => new("DeleteCluster", Uri.UnescapeDataString(name), "eks:DeleteCluster"),
-            ("POST", ["clusters", var name, "rotate-keys"]) => new("RotateKeys", Uri.UnescapeDataString(name), "eks:UpdateClusterConfig"),
-            ("POST", ["clusters", var name, "admin-token"]) => new("CreateAdminToken", Uri.UnescapeDataString(name), "eks:AccessKubernetesApi"),
-            _ => null,
-        };
     }
 
     private static CreateClusterRequest ParseCreate(byte[] body)
     {
-        JsonObject json;
-        try
-        {
-            json = JsonNode.Parse(body) as JsonObject ?? throw new JsonException();
-        }
-        catch (JsonException)
-        {
-            throw new AwsErrorException(new AwsError("SerializationException", "Could not parse the request body as a JSON object", 400));
-        }
-
+        var json = TryParseObject(body) ?? throw new AwsErrorException(Serialization("Could not parse the request body as a JSON object"));
         var name = String(json, "name");
         var roleArn = String(json, "roleArn");
-        if (name is null || roleArn is null || json["resourcesVpcConfig"] is not JsonObject vpc)
+        var vpc = Object(json, "resourcesVpcConfig");
+        if (name is null || roleArn is null || vpc is null)
         {
             var missing = name is null ? "name" : roleArn is null ? "roleArn" : "resourcesVpcConfig";
             throw new AwsErrorException(InvalidParameter($"Missing required parameter: {missing}"));
@@ -96,47 +171,91 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
             throw new AwsErrorException(InvalidParameter($"Role ARN {roleArn} is not a valid IAM role ARN."));
         }
 
-        var tags = json["tags"] is JsonObject tagObject
-            ? tagObject.ToDictionary(kv => kv.Key, kv => kv.Value?.GetValue<string>() ?? "", StringComparer.Ordinal)
-            : [];
+        var tags = Object(json, "tags")?.ToDictionary(kv => kv.Key, kv => Text(kv.Value, "tags") ?? string.Empty, StringComparer.Ordinal) ?? [];
         return new CreateClusterRequest(name, String(json, "version"), roleArn, new VpcConfig
         {
-            SubnetIds = Strings(vpc, "subnetIds"),
-            SecurityGroupIds = Strings(vpc, "securityGroupIds"),
-            EndpointPublicAccess = vpc["endpointPublicAccess"]?.GetValue<bool>() ?? true,
-            EndpointPrivateAccess = vpc["endpointPrivateAccess"]?.GetValue<bool>() ?? false,
-            PublicAccessCidrs = vpc["publicAccessCidrs"] is JsonArray ? Strings(vpc, "publicAccessCidrs") : ["0.0.0.0/0"],
+            SubnetIds = Strings(vpc, "subnetIds") ?? [],
+            SecurityGroupIds = Strings(vpc, "securityGroupIds") ?? [],
+            EndpointPublicAccess = Boolean(vpc, "endpointPublicAccess") ?? true,
+            EndpointPrivateAccess = Boolean(vpc, "endpointPrivateAccess") ?? false,
+            PublicAccessCidrs = Strings(vpc, "publicAccessCidrs") ?? ["0.0.0.0/0"],
         }, tags, String(json, "clientRequestToken"));
     }
 
+    /// <summary>A member of the wrong JSON type is a <c>SerializationException</c> (400), as REST-JSON services answer.</summary>
+    private static AwsError Serialization(string message) => new("SerializationException", message, 400);
+
+    private static string? Text(JsonNode? node, string member) => node is null ? null
+        : TryGetString(node) ?? throw new AwsErrorException(Serialization($"Unexpected value type for member {member}: a string is expected"));
+
+    /// <summary>A JSON string's text; <c>null</c> for other kinds and for escapes that are no valid UTF-16 (a lone <c>\ud800</c>).</summary>
+    private static string? TryGetString(JsonNode? node)
+    {
+        if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return value.GetValue<string>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string? String(JsonObject json, string name) => Text(json[name], name);
+
+    private static bool? Boolean(JsonObject json, string name) => json[name] switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() is JsonValueKind.True or JsonValueKind.False => value.GetValue<bool>(),
+        _ => throw new AwsErrorException(Serialization($"Unexpected value type for member {name}: a boolean is expected")),
+    };
+
+    private static JsonObject? Object(JsonObject json, string name) => json[name] switch
+    {
+        null => null,
+        JsonObject value => value,
+        _ => throw new AwsErrorException(Serialization($"Unexpected value type for member {name}: an object is expected")),
+    };
+
+    private static List<string>? Strings(JsonObject json, string name) => json[name] switch
+    {
+        null => null,
+        JsonArray array => [.. array.Select(v => Text(v, name) ?? string.Empty)],
+        _ => throw new AwsErrorException(Serialization($"Unexpected value type for member {name}: a list is expected")),
+    };
+
     private static AwsError InvalidParameter(string message) => new("InvalidParameterException", message, 400);
 
-    private static string? String(JsonObject json, string name) =>
-        json[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
-
-    private static List<string> Strings(JsonObject json, string name) =>
-        json[name] is JsonArray array ? [.. array.Select(v => v?.GetValue<string>() ?? "")] : [];
-
-    private async Task ListAsync(HttpContext context, CallerAccount caller)
+    private async Task<AwsResult> ListAsync(AwsCall call)
     {
-        var maxText = context.Request.Query["maxResults"].ToString();
+        var query = call.Request.Query;
+        var maxText = query.Get("maxResults") ?? string.Empty;
         var max = 100;
-        if (maxText.Length > 0 && (!int.TryParse(maxText, out max) || max < 1 || max > 100))
+        if (maxText.Length > 0 && (!int.TryParse(maxText, NumberStyles.None, CultureInfo.InvariantCulture, out max) || max < 1 || max > 100))
         {
             throw new AwsErrorException(InvalidParameter("maxResults must be between 1 and 100"));
         }
 
-        var after = context.Request.Query["nextToken"].ToString();
-        var page = await clusters.ListAsync(caller.AccountId, after.Length == 0 ? null : after, max, context.RequestAborted);
-        await WriteJsonAsync(context, new JsonObject
+        var after = query.Get("nextToken") ?? string.Empty;
+        var page = await clusters.ListAsync(call.RequiredCaller.AccountId, after.Length == 0 ? null : after, max, call.CancellationToken);
+        return Json(new JsonObject
         {
             ["clusters"] = new JsonArray([.. page.Names.Select(n => JsonValue.Create(n))]),
             ["nextToken"] = page.NextToken,
         });
     }
 
-    private Task WriteClusterAsync(HttpContext context, ClusterRecord cluster, string status = "ACTIVE") =>
-        WriteJsonAsync(context, new JsonObject { ["cluster"] = ToJson(cluster, status) });
+    private AwsResult ClusterResult(ClusterRecord cluster, string status, bool recordResponse)
+    {
+        var body = new JsonObject { ["cluster"] = ToJson(cluster, status) };
+        var result = Json(body);
+        return recordResponse ? new AwsResult(result.Reply!) { ResponseElements = (JsonObject)body.DeepClone() } : result;
+    }
 
     /// <summary>The EKS <c>Cluster</c> shape; <c>createdAt</c> is epoch seconds, as REST-JSON timestamps are.</summary>
     private JsonObject ToJson(ClusterRecord cluster, string status) => new()
@@ -165,23 +284,12 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
         ["id"] = cluster.Id,
     };
 
-    private static async Task WriteJsonAsync(HttpContext context, JsonObject body)
-    {
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = "application/json";
-        context.Response.Headers["x-amzn-RequestId"] = RequestIds.Get(context);
-        await context.Response.WriteAsync(body.ToJsonString());
-    }
+    private static AwsResult Json(JsonObject body) =>
+        AwsResult.Ok(new AwsReply(200, "application/json", System.Text.Encoding.UTF8.GetBytes(body.ToJsonString())));
 
     [GeneratedRegex("^[0-9A-Za-z][A-Za-z0-9_-]*$")]
     private static partial Regex ClusterNamePattern();
 }
-
-/// <summary>An EKS operation resolved from the REST path, with the IAM action that authorizes it.</summary>
-public sealed record EksOperation(string Name, string? ClusterName, string IamAction);
-
-/// <summary>The part of an authenticated caller EKS needs: whose clusters it sees.</summary>
-public sealed record CallerAccount(string AccountId);
 
 /// <summary>A parsed <c>CreateCluster</c> request.</summary>
 public sealed record CreateClusterRequest(string Name, string? Version, string RoleArn, VpcConfig ResourcesVpcConfig,

@@ -1,9 +1,8 @@
 using Irsa.Core.Aws;
 using Irsa.Iam;
 using Irsa.Iam.Accounts;
+using Irsa.Server.Aws;
 using Irsa.SigV4;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Irsa.Server.Security;
 
@@ -13,43 +12,31 @@ namespace Irsa.Server.Security;
 /// </summary>
 public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys accessKeys, ISessionCredentialResolver sessions)
 {
-    /// <summary>Whether the request carries SigV4 at all (header or presigned query).</summary>
-    public static bool IsSigned(HttpRequest request) =>
-        request.Headers.Authorization.ToString().StartsWith("AWS4-", StringComparison.Ordinal)
-        || request.Query.ContainsKey("X-Amz-Algorithm")
-        || request.Query.ContainsKey("X-Amz-Credential");
-
-    /// <summary>The service name of the (not yet verified) credential scope, used only to route the request.</summary>
-    public static string? ScopeService(HttpRequest request)
+    /// <summary>
+    /// Verifies the request's signature and resolves its access key. The access key id is returned even when
+    /// verification fails, for the audit record.
+    /// </summary>
+    public async Task<SigV4Authentication> AuthenticateAsync(AwsRequest request, CancellationToken cancellationToken)
     {
-        var header = request.Headers.Authorization.ToString();
-        var credential = header.StartsWith("AWS4-", StringComparison.Ordinal)
-            ? header.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(p => p.StartsWith("Credential=", StringComparison.Ordinal))?["Credential=".Length..]
-            : request.Query["X-Amz-Credential"].ToString();
-        var parts = credential?.Split('/');
-        return parts is { Length: 5 } ? parts[3] : null;
-    }
-
-    public async Task<(CallerIdentity? Caller, AwsError? Error)> AuthenticateAsync(HttpContext context, byte[] body, SigV4ErrorDialect dialect)
-    {
-        var feature = context.Features.GetRequiredFeature<IHttpRequestFeature>();
-        var rawTarget = feature.RawTarget;
-        var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
-        var request = new SigV4Request(
-            context.Request.Method,
-            queryStart < 0 ? rawTarget : rawTarget[..queryStart],
-            queryStart < 0 ? "" : rawTarget[(queryStart + 1)..],
-            SigV4Request.FlattenHeaders(context.Request.Headers.Select(h => KeyValuePair.Create(h.Key, (IEnumerable<string?>)h.Value))),
-            SigV4Payload.FromBytes(body));
-
-        var result = await verifier.VerifyAsync(request, ResolveAsync, dialect, context.RequestAborted);
+        ArgumentNullException.ThrowIfNull(request);
+        var signed = new SigV4Request(request.Method, request.RawPath, request.RawQuery, SigV4Request.FlattenHeaders(request.Headers),
+            SigV4Payload.FromBytes(request.Body));
+        var result = await verifier.VerifyAsync(signed, ResolveAsync, SigV4ErrorDialect.Query, cancellationToken);
         if (!result.Succeeded)
         {
             var error = result.Error!;
-            return (null, new AwsError(error.Code, error.Message, error.StatusCode));
+            return new SigV4Authentication(null, AccessKeyIdOf(request), new AwsError(error.Code, error.Message, error.StatusCode));
         }
 
-        return ((CallerIdentity)result.Identity!.Principal!, null);
+        return new SigV4Authentication((CallerIdentity)result.Identity!.Principal!, result.Identity.Scope.AccessKeyId, null);
+    }
+
+    /// <summary>The (unverified) access key id of the credential, for auditing a failed authentication.</summary>
+    private static string? AccessKeyIdOf(AwsRequest request)
+    {
+        var id = request.Credential?.Split('/')[0];
+        // Only something shaped like a key id is recorded: a garbled header must not smuggle arbitrary text into the trail.
+        return id is { Length: >= 16 and <= 128 } && id.All(char.IsAsciiLetterOrDigit) ? id : null;
     }
 
     private async ValueTask<SigV4KeyResolution> ResolveAsync(SigV4KeyRequest key, CancellationToken cancellationToken)
@@ -65,6 +52,9 @@ public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys acce
             : SigV4KeyResolution.Found(credential.SecretAccessKey, principal: credential.ToCallerIdentity());
     }
 }
+
+/// <summary>The outcome of SigV4 authentication: the caller, or the error; the access key id either way when one was sent.</summary>
+public sealed record SigV4Authentication(CallerIdentity? Caller, string? AccessKeyId, AwsError? Error);
 
 /// <summary>Resolves temporary (<c>ASIA</c>) credentials from their session token; implemented by STS.</summary>
 public interface ISessionCredentialResolver

@@ -1,23 +1,24 @@
 using Irsa.Policy;
-using Microsoft.AspNetCore.Http;
+using Irsa.Server.Aws;
 
 namespace Irsa.Server.Security;
 
 /// <summary>The transport facts every authorization sees: <c>aws:SourceIp</c>, <c>aws:SecureTransport</c>, <c>aws:UserAgent</c>.</summary>
 public static class SourceContext
 {
-    public static IReadOnlyDictionary<string, ContextValue> For(HttpContext context)
+    public static Dictionary<string, ContextValue> For(AwsRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var keys = new Dictionary<string, ContextValue>(StringComparer.OrdinalIgnoreCase)
         {
-            ["aws:SecureTransport"] = new(ContextKeyType.Boolean, [context.Request.IsHttps ? "true" : "false"], false),
+            ["aws:SecureTransport"] = new(ContextKeyType.Boolean, [request.IsTls ? "true" : "false"], false),
         };
-        if (context.Connection.RemoteIpAddress is { } ip)
+        if (request.SourceIp is { } ip)
         {
-            keys["aws:SourceIp"] = new(ContextKeyType.Ip, [(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString()], false);
+            keys["aws:SourceIp"] = new(ContextKeyType.Ip, [ip.ToString()], false);
         }
 
-        if (context.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent)
+        if (request.UserAgent is { } agent)
         {
             keys["aws:UserAgent"] = new(ContextKeyType.String, [agent], false);
         }

@@ -1,0 +1,185 @@
+using System.Text.Json.Nodes;
+using Irsa.Core.Audit;
+using Irsa.Core.Aws;
+using Irsa.Core.Query;
+using Irsa.Iam;
+using Irsa.Iam.Authorization;
+using Irsa.Server.Cluster;
+using Irsa.Sts;
+
+namespace Irsa.Server.Aws;
+
+/// <summary>
+/// The catalog of every AWS operation Irsa serves (IAM, STS, EKS), and the routing of a request to its row:
+/// REST routes by method and path, awsQuery by the credential scope's service and <c>Action</c>.
+/// </summary>
+public sealed class AwsOperations
+{
+    public const string IamEventSource = "iam.amazonaws.com";
+    public const string StsEventSource = "sts.amazonaws.com";
+    public const string EksEventSource = "eks.amazonaws.com";
+
+    private static readonly AwsErrorDialect IamDialect = AwsErrorDialect.Query(IamProtocol.Namespace);
+    private static readonly AwsErrorDialect StsDialect = AwsErrorDialect.Query(StsProtocol.Namespace);
+
+    private readonly Dictionary<(string Service, string Name), AwsOperation> _query = [];
+    private readonly List<AwsOperation> _rest = [];
+
+    /// <summary>A catalog of the given rows (tests compose their own).</summary>
+    public AwsOperations(IEnumerable<AwsOperation> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        foreach (var row in rows)
+        {
+            All.Add(row);
+            if (row.Route is null)
+            {
+                _query.Add((row.Service, row.Name), row);
+            }
+            else
+            {
+                _rest.Add(row);
+            }
+        }
+    }
+
+    /// <summary>The placeholder row of a request that failed before it was resolved.</summary>
+    public static AwsOperation Unresolved { get; } = Unknown("sts", StsDialect, StsEventSource, AwsError.InternalFailure(), signed: false);
+
+    public List<AwsOperation> All { get; } = [];
+
+    /// <summary>Irsa's catalog: the IAM table's rows, STS's and EKS's.</summary>
+    public static AwsOperations Create(IamApi iam, IamActionCatalog catalog, StsApi sts, EksApi eks) =>
+        new([.. IamRows(iam, catalog), .. StsRows(sts), .. EksApi.Rows(eks, EksEventSource)]);
+
+    /// <summary>
+    /// The row for a request. A request no row serves gets a row whose handler answers AWS's error for it, so the
+    /// pipeline still authenticates (AWS verifies the signature before saying <c>InvalidAction</c>) and audits it.
+    /// </summary>
+    public (AwsOperation Operation, IReadOnlyDictionary<string, string> PathValues) Resolve(AwsRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var scope = request.ScopeService;
+        var signed = request.IsSigned;
+        if (scope is null or "eks")
+        {
+            foreach (var row in _rest)
+            {
+                if (row.Route!.Match(request.Method, request.RawPath) is { } values)
+                {
+                    return (row, values);
+                }
+            }
+        }
+
+        var none = new Dictionary<string, string>();
+        if (scope == "eks")
+        {
+            return (Unknown("eks", AwsErrorDialect.RestJson, EksEventSource, new AwsError("ResourceNotFoundException", "No EKS operation matches this path", 404), signed), none);
+        }
+
+        var action = request.Query.Action;
+        var service = scope ?? (action is not null && _query.ContainsKey(("iam", action)) ? "iam" : "sts");
+        var (dialect, source) = service == "iam" ? (IamDialect, IamEventSource) : (StsDialect, StsEventSource);
+        if (service is not ("iam" or "sts"))
+        {
+            return (Unknown(service, dialect, source, new AwsError("InvalidAction", "The service named in the credential scope is not served here", 400), signed), none);
+        }
+
+        if (action is null || action.Length == 0)
+        {
+            return (Unknown(service, dialect, source, AwsError.MissingAction(), signed), none);
+        }
+
+        return _query.TryGetValue((service, action), out var operation)
+            ? (operation, none)
+            : (Unknown(service, dialect, source, AwsError.InvalidAction(action), signed), none);
+    }
+
+    private static AwsOperation Unknown(string service, AwsErrorDialect dialect, string eventSource, AwsError error, bool signed) => new()
+    {
+        Service = service,
+        Name = "Unknown",
+        Auth = signed ? AwsAuthKind.SigV4 : AwsAuthKind.Unsigned,
+        Dialect = dialect,
+        ReadOnly = true,
+        EventSource = eventSource,
+        Handler = _ => Task.FromResult(AwsResult.Fail(error)),
+    };
+
+    private static IEnumerable<AwsOperation> IamRows(IamApi iam, IamActionCatalog catalog) =>
+        IamActionCatalog.Entries.Select(action => new AwsOperation
+        {
+            Service = IamProtocol.ServiceName,
+            Name = action.Name,
+            IamAction = action.PolicyAction,
+            Dialect = IamDialect,
+            ReadOnly = action.ReadOnly,
+            EventSource = IamEventSource,
+            ResolveTarget = async call =>
+            {
+                var target = await catalog.ResolveAsync(action, call.Request.Query, call.RequiredCaller.AccountId, call.CancellationToken);
+                return new AwsTarget(target.ResourceArn, target.ConditionKeys);
+            },
+            Handler = async call => AwsResult.Ok(Xml(await iam.ExecuteAsync(action, call.Request.Query, call.RequiredCaller, call.Request.RequestId))),
+        });
+
+    private static IEnumerable<AwsOperation> StsRows(StsApi sts) =>
+    [
+        new AwsOperation
+        {
+            Service = "sts",
+            Name = StsProtocol.AssumeRoleWithWebIdentity,
+            // The token is the credential: a signature is neither required nor checked, and the role's trust policy authorizes.
+            Auth = AwsAuthKind.Unsigned,
+            Dialect = StsDialect,
+            ReadOnly = true,
+            EventSource = StsEventSource,
+            UnrecordedParameters = new HashSet<string>(StringComparer.Ordinal) { "WebIdentityToken" },
+            Handler = async call => StsResultOf(
+                await sts.AssumeRoleWithWebIdentityAsync(call.Request.Query, call.Request.RequestId, call.Request.SourceIp, call.CancellationToken),
+                call.Request.Query.Get("RoleArn")),
+        },
+        new AwsOperation
+        {
+            Service = "sts",
+            Name = StsProtocol.GetCallerIdentity,
+            Dialect = StsDialect,
+            ReadOnly = true,
+            EventSource = StsEventSource,
+            Handler = call => Task.FromResult(StsResultOf(StsApi.GetCallerIdentity(call.RequiredCaller, call.Request.RequestId), null)),
+        },
+    ];
+
+    private static AwsResult StsResultOf(StsResult result, string? roleArn)
+    {
+        if (!result.IsSuccess)
+        {
+            return AwsResult.Fail(result.Error!, result.Detail is { } detail ? Explanation.Of(result.Error!.Code, detail) : null);
+        }
+
+        var session = result.IssuedSession;
+        return new AwsResult(Xml(result.Body!))
+        {
+            IssuedSession = session,
+            Resources = roleArn is null ? [] : [session?.RoleArn ?? roleArn],
+            ResponseElements = session is null ? null : AssumeRoleResponseElements(session),
+        };
+    }
+
+    /// <summary>What CloudTrail records of an issued session, without the secret key or the session token.</summary>
+    private static JsonObject AssumeRoleResponseElements(Irsa.Sts.Sessions.RoleSession session) => new()
+    {
+        ["credentials"] = new JsonObject
+        {
+            ["accessKeyId"] = session.AccessKeyId,
+            ["expiration"] = QueryXml.Timestamp(session.Expiration),
+        },
+        ["assumedRoleUser"] = new JsonObject { ["assumedRoleId"] = session.AssumedRoleId, ["arn"] = session.AssumedRoleArn },
+        ["subjectFromWebIdentityToken"] = session.WebIdentity?.Subject,
+        ["audience"] = session.WebIdentity?.Audience,
+        ["provider"] = session.WebIdentity?.ProviderArn,
+    };
+
+    private static AwsReply Xml(byte[] body) => new(200, "text/xml", body);
+}
