@@ -33,9 +33,6 @@ public static class DenialExplainer
     /// <summary>Statements quoted at most, so a large policy set cannot bloat an audit record.</summary>
     private const int MaxExcerpts = 8;
 
-    /// <summary>Request values longer than this are cut: they may come from a caller-supplied token.</summary>
-    private const int MaxValueLength = 256;
-
     /// <summary>
     /// Explains why <paramref name="request"/> is denied; <c>null</c> when it is allowed. Condition values whose key starts with
     /// <paramref name="tokenKeyPrefix"/> (a provider URL) are reported as the token's, the others as the request's.
@@ -69,8 +66,8 @@ public static class DenialExplainer
         else
         {
             var values = condition.PolicyValues;
-            text.Append(condition.Negated ? (values.Count == 1 ? "expected not " : "expected none of ") : (values.Count == 1 ? "expected " : "expected one of "));
-            AppendList(text, values);
+            text.Append(condition.Negated ? (values.Count == 1 ? "expected not " : "expected none of ") : (values.Count == 1 ? "expected " : "expected one of "))
+                .Append(ExplanationText.List(values));
         }
 
         text.Append(", ").Append(holder);
@@ -79,36 +76,9 @@ public static class DenialExplainer
             return text.Append(" has no value").ToString();
         }
 
-        text.Append(" has ");
-        if (actual.Count == 1)
-        {
-            AppendQuoted(text, actual[0]);
-        }
-        else
-        {
-            text.Append('[');
-            AppendList(text, actual);
-            text.Append(']');
-        }
-
+        text.Append(" has ").Append(actual.Count == 1 ? ExplanationText.Quote(actual[0]) : "[" + ExplanationText.List(actual) + "]");
         return text.ToString();
     }
-
-    private static void AppendList(StringBuilder text, IReadOnlyList<string> values)
-    {
-        for (var i = 0; i < values.Count; i++)
-        {
-            if (i > 0)
-            {
-                text.Append(", ");
-            }
-
-            AppendQuoted(text, values[i]);
-        }
-    }
-
-    private static void AppendQuoted(StringBuilder text, string value) =>
-        text.Append('"').Append(value.Length > MaxValueLength ? value[..MaxValueLength] + "…" : value).Append('"');
 
     private sealed class Writer(AuthorizationRequest request, PolicySourceNamer describe, string? tokenKeyPrefix)
     {
