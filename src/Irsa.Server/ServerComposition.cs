@@ -44,6 +44,7 @@ internal static class ServerComposition
         services.AddSingleton<IamQueries>();
         services.AddSingleton<PodPresenceCache>();
         services.AddSingleton<IPodLivenessCheck, ClusterPodLivenessCheck>();
+        services.AddSingleton<IClusterIssuerDirectory, ClusterIssuerDirectory>();
         services.AddSingleton(sp => new CachingWebIdentityDirectory(
             new IamWebIdentityDirectory(sp.GetRequiredService<IamQueries>()), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => StsApi.Create(
@@ -51,7 +52,8 @@ internal static class ServerComposition
             sp.GetRequiredService<SessionKeyStore>().LoadOrCreateAsync(CancellationToken.None).GetAwaiter().GetResult(),
             sp.GetRequiredService<TimeProvider>(),
             new StsOptions { Region = sp.GetRequiredService<ServerContext>().Region },
-            sp.GetRequiredService<IPodLivenessCheck>()));
+            sp.GetRequiredService<IPodLivenessCheck>(),
+            clusters: sp.GetRequiredService<IClusterIssuerDirectory>()));
         services.AddSingleton<ClusterService>();
         services.AddSingleton<EksApi>();
         Cluster.Kubernetes.KubernetesApi.AddServices(services);
