@@ -1,3 +1,4 @@
+using Irsa.Core.Audit;
 using Irsa.Policy;
 
 namespace Irsa.Iam;
@@ -73,6 +74,9 @@ public sealed record CallerSession(
 {
     /// <summary>The role the session belongs to, with its path; set by <see cref="CallerIdentity.ForRoleSession"/>.</summary>
     public string RoleArn { get; init; } = string.Empty;
+
+    /// <summary>The pod whose service-account token obtained the session (sealed in it); <c>null</c> for other sessions.</summary>
+    public PodAttribution? Pod { get; init; }
 
     public static CallerSession Empty { get; } = new(null, new Dictionary<string, string>(), null);
 }

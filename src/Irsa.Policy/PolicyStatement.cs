@@ -54,11 +54,13 @@ public sealed class PolicyStatement
     {
         if (!_actions.Matches(context))
         {
+            state.Trace?.Mismatch(StatementPart.Action);
             return PrincipalMatchKind.None;
         }
 
         if (_resources is not null && !_resources.Matches(context, ref state))
         {
+            state.Trace?.Mismatch(StatementPart.Resource);
             return PrincipalMatchKind.None;
         }
 
@@ -78,6 +80,7 @@ public sealed class PolicyStatement
 
             if (kind == PrincipalMatchKind.None)
             {
+                state.Trace?.Mismatch(StatementPart.Principal);
                 return PrincipalMatchKind.None;
             }
         }
@@ -86,9 +89,17 @@ public sealed class PolicyStatement
         var all = true;
         foreach (var clause in _conditions)
         {
-            all &= clause.Evaluate(context, ref state);
+            var holds = clause.Evaluate(context, ref state);
+            state.Trace?.Condition(clause, context, holds);
+            all &= holds;
         }
 
-        return all ? kind : PrincipalMatchKind.None;
+        if (!all)
+        {
+            state.Trace?.Mismatch(StatementPart.Condition);
+            return PrincipalMatchKind.None;
+        }
+
+        return kind;
     }
 }

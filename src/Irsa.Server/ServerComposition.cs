@@ -39,6 +39,7 @@ internal static class ServerComposition
         services.AddSingleton<SessionKeyStore>();
         services.AddSingleton<IamQueries>();
         services.AddSingleton<IPodLivenessCheck, ClusterPodLivenessCheck>();
+        services.AddSingleton<IClusterIssuerDirectory, ClusterIssuerDirectory>();
         services.AddSingleton(sp => new CachingWebIdentityDirectory(
             new IamWebIdentityDirectory(sp.GetRequiredService<IamQueries>()), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => StsApi.Create(
@@ -46,7 +47,8 @@ internal static class ServerComposition
             sp.GetRequiredService<SessionKeyStore>().LoadOrCreateAsync(CancellationToken.None).GetAwaiter().GetResult(),
             sp.GetRequiredService<TimeProvider>(),
             new StsOptions { Region = sp.GetRequiredService<ServerContext>().Region },
-            sp.GetRequiredService<IPodLivenessCheck>()));
+            sp.GetRequiredService<IPodLivenessCheck>(),
+            clusters: sp.GetRequiredService<IClusterIssuerDirectory>()));
         services.AddSingleton<ClusterService>();
         services.AddSingleton<EksApi>();
         KubernetesEndpoints.AddServices(services);

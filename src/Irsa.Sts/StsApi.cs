@@ -26,20 +26,20 @@ public sealed class StsApi : IDisposable
 
     /// <summary>Composes the service from its parts (tests and custom hosts).</summary>
     public StsApi(WebIdentityTokenValidator validator, IWebIdentityDirectory directory, SessionTokenService sessions, TimeProvider timeProvider,
-        StsOptions? options = null, IPodLivenessCheck? liveness = null)
+        StsOptions? options = null, IPodLivenessCheck? liveness = null, IClusterIssuerDirectory? clusters = null)
     {
         ArgumentNullException.ThrowIfNull(validator);
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(timeProvider);
         Sessions = sessions;
-        _assumeRole = new AssumeRoleWithWebIdentityAction(validator, directory, sessions, liveness, timeProvider, options ?? new StsOptions());
+        _assumeRole = new AssumeRoleWithWebIdentityAction(validator, directory, sessions, liveness, timeProvider, options ?? new StsOptions(), clusters);
         _callers = new SessionCallerFactory(directory);
     }
 
     private StsApi(OidcKeySource keySource, IWebIdentityDirectory directory, SessionTokenService sessions, TimeProvider timeProvider,
-        StsOptions options, IPodLivenessCheck? liveness)
-        : this(new WebIdentityTokenValidator(directory, keySource, timeProvider, options), directory, sessions, timeProvider, options, liveness) =>
+        StsOptions options, IPodLivenessCheck? liveness, IClusterIssuerDirectory? clusters)
+        : this(new WebIdentityTokenValidator(directory, keySource, timeProvider, options), directory, sessions, timeProvider, options, liveness, clusters) =>
         _ownedKeySource = keySource;
 
     /// <summary>The session token service (key ring rotation: <see cref="SessionTokenService.ReplaceKeyRing"/>).</summary>
@@ -48,14 +48,14 @@ public sealed class StsApi : IDisposable
     /// <summary>
     /// The usual composition: IAM state from <paramref name="directory"/> (<see cref="IamWebIdentityDirectory"/> over
     /// <see cref="IamQueries"/>), issuers reached over HTTPS with <paramref name="handlerFactory"/> (default:
-    /// <see cref="ThumbprintTrust.CreateDefaultHandler"/>).
+    /// <see cref="ThumbprintTrust.CreateDefaultHandler"/>); <paramref name="clusters"/> names the host's clusters in pod attributions.
     /// </summary>
     public static StsApi Create(IWebIdentityDirectory directory, SessionKeyRing keyRing, TimeProvider timeProvider, StsOptions? options = null,
-        IPodLivenessCheck? liveness = null, OidcHandlerFactory? handlerFactory = null)
+        IPodLivenessCheck? liveness = null, OidcHandlerFactory? handlerFactory = null, IClusterIssuerDirectory? clusters = null)
     {
         options ??= new StsOptions();
         return new StsApi(new OidcKeySource(timeProvider, options.KeySource, handlerFactory), directory, new SessionTokenService(keyRing),
-            timeProvider, options, liveness);
+            timeProvider, options, liveness, clusters);
     }
 
     /// <summary>

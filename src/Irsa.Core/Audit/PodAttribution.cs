@@ -19,4 +19,11 @@ public sealed record PodAttribution(
     string ServiceAccount,
     string? PodName,
     string? PodUid,
-    string? NodeName);
+    string? NodeName)
+{
+    /// <summary>The service account's uid, when the token names it.</summary>
+    public string? ServiceAccountUid { get; init; }
+
+    /// <summary>The node's uid, when the token names it (a node that was not found at token time has none).</summary>
+    public string? NodeUid { get; init; }
+}

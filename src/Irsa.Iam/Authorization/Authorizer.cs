@@ -1,3 +1,4 @@
+using Irsa.Core.Audit;
 using Irsa.Core.Aws;
 using Irsa.Policy;
 
@@ -33,7 +34,29 @@ public sealed class Authorizer(PrincipalPolicyResolver resolver, TimeProvider ti
             ResourceAccount = resourceAccount ?? caller.AccountId,
         };
         var result = PolicyEvaluator.Evaluate(request);
-        return new AuthorizationOutcome(caller.PrincipalArn, action, resourceArn, result, request);
+
+        // Denials are rare: only they pay for the traced re-evaluation behind the explanation.
+        var explanation = result.IsAllowed ? null
+            : principal is null ? PrincipalNotFound(caller)
+            : DenialExplainer.Explain(request, (policy, role) => DescribePolicy(policy, role, principal.EntityArn));
+        return new AuthorizationOutcome(caller.PrincipalArn, action, resourceArn, result, request, explanation);
+    }
+
+    /// <summary>How an explanation names a policy of the caller: <c>inline policy P of arn:…</c>, <c>managed policy arn:…</c>…</summary>
+    internal static string DescribePolicy(PolicyEntry policy, PolicySetRole role, string entityArn) => role switch
+    {
+        PolicySetRole.PermissionsBoundary => "permissions boundary " + (policy.Arn ?? policy.PolicyId),
+        PolicySetRole.Session => policy.Arn is { } sessionArn ? "session policy " + sessionArn
+            : policy.SourceType == PolicySourceType.None ? "inline session policy" : "session policy " + policy.PolicyId,
+        PolicySetRole.Resource => "resource-based policy " + policy.PolicyId,
+        _ => policy.Arn is { } managedArn ? "managed policy " + managedArn : $"inline policy {policy.PolicyId} of {entityArn}",
+    };
+
+    private static Explanation PrincipalNotFound(CallerIdentity caller)
+    {
+        var entity = caller.PrincipalType == PrincipalType.AssumedRole ? "role " + (caller.Session?.RoleArn ?? caller.EntityName) : "user " + caller.EntityName;
+        return Explanation.Of("PrincipalNotFound", $"The {entity} behind {caller.PrincipalArn} no longer exists (or was re-created with a new id).",
+            "entity id: " + caller.EntityId);
     }
 
     /// <summary>The request context of a caller: its vouched keys, principal tags, source identity and the current time.</summary>
@@ -97,13 +120,15 @@ public sealed class AuthorizationOutcome
 {
     private readonly AuthorizationRequest _request;
 
-    internal AuthorizationOutcome(string principalArn, string action, string resourceArn, AuthorizationResult result, AuthorizationRequest request)
+    internal AuthorizationOutcome(string principalArn, string action, string resourceArn, AuthorizationResult result, AuthorizationRequest request,
+        Explanation? explanation)
     {
         PrincipalArn = principalArn;
         Action = action;
         ResourceArn = resourceArn;
         Result = result;
         _request = request;
+        Explanation = explanation;
     }
 
     public string PrincipalArn { get; }
@@ -118,6 +143,13 @@ public sealed class AuthorizationOutcome
     public bool IsAllowed => Result.IsAllowed;
 
     public PolicyDecision Decision => Result.Decision;
+
+    /// <summary>
+    /// Why the request was denied, for the operator (the caller gets only <see cref="ToAccessDenied"/>): the statement that
+    /// denied, the conditions that did not match with the values compared, or the policy set that allowed nothing.
+    /// <c>null</c> when allowed.
+    /// </summary>
+    public Explanation? Explanation { get; }
 
     /// <summary>
     /// The <c>AccessDenied</c> error AWS would send, e.g. <c>User: arn:… is not authorized to perform: iam:CreateRole on resource:

@@ -97,7 +97,10 @@ public sealed class PrincipalPolicyResolver(IDocumentStore store)
         {
             // A boundary whose policy is gone allows nothing, rather than silently lifting the limit.
             boundary = await LoadManagedAsync(entity.AccountId, boundaryArn, cancellationToken)
-                ?? new PolicyEntry(boundaryArn, PolicySourceType.UserManaged, PolicyDocument.ParseValid("""{"Version":"2012-10-17","Statement":[]}""", PolicyKind.PermissionsBoundary));
+                ?? new PolicyEntry(boundaryArn, PolicySourceType.UserManaged, PolicyDocument.ParseValid("""{"Version":"2012-10-17","Statement":[]}""", PolicyKind.PermissionsBoundary))
+                {
+                    Arn = boundaryArn,
+                };
         }
 
         return new ResolvedPrincipal(entity.EntityArn, entity.EntityId, entity.Tags, identity, boundary);
@@ -120,7 +123,10 @@ public sealed class PrincipalPolicyResolver(IDocumentStore store)
         {
             var policy = StoreExtensions.Deserialize<ManagedPolicyRecord>(document);
             cached = new CachedPolicy(document.Version, document.Json, policy.Arn,
-                new PolicyEntry(policy.PolicyName, PolicySourceType.UserManaged, PolicyDocument.ParseValid(policy.DefaultVersion.Document, PolicyKind.ManagedIdentity)));
+                new PolicyEntry(policy.PolicyName, PolicySourceType.UserManaged, PolicyDocument.ParseValid(policy.DefaultVersion.Document, PolicyKind.ManagedIdentity))
+                {
+                    Arn = policy.Arn,
+                });
             _policies[key] = cached;
         }
 

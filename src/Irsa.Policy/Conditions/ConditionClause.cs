@@ -6,11 +6,24 @@ namespace Irsa.Policy.Conditions;
 /// One operator applied to one context key with its policy values. Missing-key, IfExists and set-operator
 /// semantics follow the IAM documentation; see <see cref="Evaluate"/>.
 /// </summary>
-internal sealed class ConditionClause(ConditionOperator op, string key, ValueMatcher? matcher, bool? nullExpectsAbsent, bool alwaysTrue = false)
+internal sealed class ConditionClause(
+    ConditionOperator op,
+    string operatorName,
+    string key,
+    IReadOnlyList<string> policyValues,
+    ValueMatcher? matcher,
+    bool? nullExpectsAbsent,
+    bool alwaysTrue = false)
 {
     public ConditionOperator Operator { get; } = op;
 
+    /// <summary>The operator as written in the policy (for explanations).</summary>
+    public string OperatorName { get; } = operatorName;
+
     public string Key { get; } = key;
+
+    /// <summary>The policy's values as written (for explanations).</summary>
+    public IReadOnlyList<string> PolicyValues { get; } = policyValues;
 
     public bool Evaluate(RequestContext context, ref EvaluationState state)
     {

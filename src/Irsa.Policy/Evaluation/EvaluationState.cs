@@ -5,6 +5,9 @@ internal struct EvaluationState
 {
     public List<string>? MissingKeys;
 
+    /// <summary>Set only when explaining a decision; every hook is a null check otherwise.</summary>
+    public EvaluationTrace? Trace;
+
     public void AddMissingKey(string key)
     {
         MissingKeys ??= [];

@@ -10,24 +10,35 @@ namespace Irsa.Policy;
 /// </summary>
 public static class PolicyEvaluator
 {
-    public static AuthorizationResult Evaluate(in AuthorizationRequest request)
+    public static AuthorizationResult Evaluate(in AuthorizationRequest request) => Evaluate(request, null);
+
+    /// <summary>
+    /// Evaluates like <see cref="Evaluate(in AuthorizationRequest)"/> and, when <paramref name="trace"/> is given, records
+    /// why: every statement considered and each condition with the values compared. Tracing allocates; use it to explain a
+    /// denial after the fact, not on every decision.
+    /// </summary>
+    public static AuthorizationResult Evaluate(in AuthorizationRequest request, EvaluationTrace? trace)
     {
         var context = request.Context ?? throw new ArgumentException("The request has no context.", nameof(request));
         var principal = context.Principal;
         var iamIdentity = principal.IsIamIdentity;
         var hasBoundary = iamIdentity && request.PermissionsBoundary is not null;
-        var state = new EvaluationState();
+        var state = new EvaluationState { Trace = trace };
         var collector = new Collector();
 
         // Caller-side policy sets exist only for IAM identities; web identity, services and anonymous callers
         // can be allowed only by the resource (or trust) policy.
+        trace?.EnterSet(PolicySetRole.Identity);
         var identity = iamIdentity ? EvaluateSet(request.IdentityPolicies, context, hasBoundary, ref state, ref collector) : PrincipalMatchKind.None;
         var deniesBefore = collector.Denies?.Count ?? 0;
+        trace?.EnterSet(PolicySetRole.PermissionsBoundary);
         var boundary = hasBoundary ? EvaluateOne(request.PermissionsBoundary!, context, hasBoundary, ref state, ref collector) : PrincipalMatchKind.None;
         var boundaryDenied = (collector.Denies?.Count ?? 0) > deniesBefore;
+        trace?.EnterSet(PolicySetRole.Session);
         var session = iamIdentity && request.SessionPolicies is not null
             ? EvaluateSet(request.SessionPolicies, context, hasBoundary, ref state, ref collector)
             : PrincipalMatchKind.None;
+        trace?.EnterSet(PolicySetRole.Resource);
         var resource = request.ResourcePolicy is { } rp ? EvaluateOne(rp, context, hasBoundary, ref state, ref collector) : PrincipalMatchKind.None;
 
         var missing = (IReadOnlyList<string>?)state.MissingKeys ?? [];
@@ -119,6 +130,7 @@ public static class PolicyEvaluator
         for (var i = 0; i < statements.Count; i++)
         {
             var statement = statements[i];
+            state.Trace?.BeginStatement(policy, statement);
             var kind = statement.Matches(context, hasBoundary, ref state);
             if (kind == PrincipalMatchKind.None)
             {

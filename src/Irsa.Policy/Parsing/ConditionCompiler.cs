@@ -42,7 +42,7 @@ internal static class ConditionCompiler
                 nullExpectsAbsent = wantsAbsent && wantsPresent ? null : wantsAbsent ? true : wantsPresent ? false : null;
                 if (wantsAbsent && wantsPresent)
                 {
-                    return new ConditionClause(op, raw.Key, null, null, alwaysTrue: true);
+                    return new ConditionClause(op, raw.OperatorName, raw.Key, raw.Values, null, null, alwaysTrue: true);
                 }
 
                 break;
@@ -59,6 +59,6 @@ internal static class ConditionCompiler
                 break;
         }
 
-        return new ConditionClause(op, raw.Key, matcher, nullExpectsAbsent);
+        return new ConditionClause(op, raw.OperatorName, raw.Key, raw.Values, matcher, nullExpectsAbsent);
     }
 }

@@ -88,7 +88,7 @@ internal static class PolicyParser
             return Fail(PolicyErrorKind.Principal, principalError);
         }
 
-        return PolicyParseResult.Success(Compile(kind, version, id, statements));
+        return PolicyParseResult.Success(Compile(kind, version, id, statements, json));
     }
 
     private static PolicyParseResult Fail(PolicyErrorKind kind, string message) => PolicyParseResult.Failure(kind, message);
@@ -354,7 +354,7 @@ internal static class PolicyParser
                     return false;
                 }
 
-                statement.Conditions.Add(new RawCondition(op.Value, key, values));
+                statement.Conditions.Add(new RawCondition(op.Value, name, key, values));
             }
         }
 
@@ -419,7 +419,7 @@ internal static class PolicyParser
         return null;
     }
 
-    private static PolicyDocument Compile(PolicyKind kind, string? version, string? id, List<RawStatement> raw)
+    private static PolicyDocument Compile(PolicyKind kind, string? version, string? id, List<RawStatement> raw, string text)
     {
         var variables = version == PolicyDocument.Version2012;
         var statements = new PolicyStatement[raw.Count];
@@ -453,6 +453,6 @@ internal static class PolicyParser
                 s.Conditions.Select(c => ConditionCompiler.Compile(c, variables)).ToArray());
         }
 
-        return new PolicyDocument(kind, version, id, statements);
+        return new PolicyDocument(kind, version, id, statements, text);
     }
 }

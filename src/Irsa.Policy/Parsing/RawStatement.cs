@@ -31,4 +31,5 @@ internal sealed class RawStatement
     public List<RawCondition> Conditions { get; } = [];
 }
 
-internal sealed record RawCondition(Conditions.ConditionOperator Operator, string Key, List<string> Values);
+/// <summary>One operator/key pair of a <c>Condition</c> block; <c>OperatorName</c> is the operator as written.</summary>
+internal sealed record RawCondition(Conditions.ConditionOperator Operator, string OperatorName, string Key, List<string> Values);

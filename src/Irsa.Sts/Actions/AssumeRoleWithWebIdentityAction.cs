@@ -2,8 +2,10 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Text;
+using Irsa.Core.Audit;
 using Irsa.Core.Aws;
 using Irsa.Core.Query;
+using Irsa.Iam.Authorization;
 using Irsa.Iam.Queries;
 using Irsa.Policy;
 using Irsa.Sts.Sessions;
@@ -14,7 +16,8 @@ namespace Irsa.Sts.Actions;
 /// <summary>
 /// <c>AssumeRoleWithWebIdentity</c>: parameters → token validation → pod liveness (Irsa's clusters) → role → roles
 /// claim → trust policy (with <c>sts:TagSession</c>/<c>sts:SetSourceIdentity</c> when the token asks for them) →
-/// duration → session policies → credentials.
+/// duration → session policies → credentials. Every failure carries an <see cref="Explanation"/> for the operator and,
+/// once the token named its issuer, the caller's web identity for the audit record.
 /// </summary>
 public sealed class AssumeRoleWithWebIdentityAction(
     WebIdentityTokenValidator validator,
@@ -22,31 +25,48 @@ public sealed class AssumeRoleWithWebIdentityAction(
     SessionTokenService sessions,
     IPodLivenessCheck? liveness,
     TimeProvider timeProvider,
-    StsOptions options)
+    StsOptions options,
+    IClusterIssuerDirectory? clusters = null)
 {
     /// <summary>Budget the packed session policy and tags are measured against (PackedPolicySize is a percentage of it).</summary>
     private const int PackedBudgetBytes = 2048;
 
     public async Task<StsResult> ExecuteAsync(QueryParameters parameters, string requestId, IPAddress? sourceIp, CancellationToken cancellationToken)
     {
-        var request = AssumeRoleWithWebIdentityRequest.Read(parameters);
+        AssumeRoleWithWebIdentityRequest request;
+        try
+        {
+            request = AssumeRoleWithWebIdentityRequest.Read(parameters);
+        }
+        catch (AwsErrorException ex)
+        {
+            // AWS's validation wording masks the token, so the message is safe to keep.
+            return StsResult.Failure(ex.Error, Explanation.Of("InvalidParameter", ex.Error.Message));
+        }
+
         var roleAccount = Arn.Parse(request.RoleArn).Account;
 
         // Kubelet-projected tokens carry no newline, but hand-written token files often end with one; it can never be
         // part of a compact JWS, so trailing whitespace is dropped rather than failing the parse.
         var token = request.WebIdentityToken.TrimEnd(' ', '\t', '\r', '\n');
         var validation = await validator.ValidateAsync(token, roleAccount, cancellationToken);
+        var caller = await WithClusterNameAsync(validation.Caller, cancellationToken);
         if (validation.Identity is not { } identity)
         {
-            return StsResult.Failure(validation.Error!, validation.Detail);
+            return StsResult.Failure(validation.Error!, validation.Explanation!, caller);
         }
+
+        StsResult Fail(AwsError error, Explanation explanation) => StsResult.Failure(error, explanation, caller);
 
         if (liveness is not null && identity.Kubernetes is { PodName: { } podName, PodUid: { } podUid } kubernetes)
         {
             var verdict = await liveness.CheckAsync(new PodBinding(identity.Issuer, kubernetes.Namespace, podName, podUid), cancellationToken);
             if (verdict == PodLiveness.Gone)
             {
-                return StsResult.Failure(StsErrors.InvalidIdentityToken(StsErrors.PodGoneMessage), $"pod {kubernetes.Namespace}/{podName} gone");
+                var cluster = caller?.Pod?.ClusterName is { } clusterName ? $" of cluster {clusterName}" : "";
+                return Fail(StsErrors.InvalidIdentityToken(StsErrors.PodGoneMessage), Explanation.Of("PodGone",
+                    $"The pod {kubernetes.Namespace}/{podName}{cluster} that the token is bound to no longer exists (or was re-created).",
+                    "pod uid in the token: " + podUid, "issuer: " + identity.Issuer));
             }
         }
 
@@ -54,35 +74,40 @@ public sealed class AssumeRoleWithWebIdentityAction(
         if (role is null)
         {
             // A missing role is indistinguishable from a denial, so role names cannot be probed.
-            return StsResult.Failure(StsErrors.AssumeRoleDenied(), "role not found");
+            return Fail(StsErrors.AssumeRoleDenied(), Explanation.Of("RoleNotFound", $"The role {request.RoleArn} does not exist."));
         }
 
         if (identity.Roles is { } roles && !roles.Contains(request.RoleArn, StringComparer.Ordinal))
         {
-            return StsResult.Failure(StsErrors.InvalidIdentityToken("The target role ARN is not present in the roles claim of the identity token"));
+            return Fail(StsErrors.InvalidIdentityToken("The target role ARN is not present in the roles claim of the identity token"),
+                Explanation.Of("RoleNotInRolesClaim", $"The token's https://aws.amazon.com/roles claim does not list {request.RoleArn}.",
+                    "roles claim: " + ExplanationText.List(roles)));
         }
 
         var now = timeProvider.GetUtcNow();
-        if (!IsTrusted(role, identity, request, sourceIp, now))
+        if (ExplainDistrust(role, identity, request, sourceIp, now) is { } distrust)
         {
-            return StsResult.Failure(StsErrors.AssumeRoleDenied(), "trust policy does not allow");
+            return Fail(StsErrors.AssumeRoleDenied(), distrust);
         }
 
         if (request.DurationSeconds > role.MaxSessionDuration)
         {
-            return StsResult.Failure(AwsError.Validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
+            return Fail(AwsError.Validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."),
+                Explanation.Of("DurationTooLong", $"DurationSeconds {request.DurationSeconds} exceeds the role's MaxSessionDuration of {role.MaxSessionDuration}."));
         }
 
         if (request.Policy is { } policyText && PolicyDocument.Parse(policyText, PolicyKind.Session) is { IsValid: false } parsed)
         {
-            return StsResult.Failure(AwsError.MalformedPolicyDocument(parsed.Error.Message));
+            return Fail(AwsError.MalformedPolicyDocument(parsed.Error.Message),
+                Explanation.Of("MalformedSessionPolicy", "The Policy parameter is not a valid session policy: " + parsed.Error.Message));
         }
 
         foreach (var policyArn in request.PolicyArns)
         {
             if (await directory.GetManagedPolicyAsync(role.AccountId, policyArn, cancellationToken) is null)
             {
-                return StsResult.Failure(AwsError.MalformedPolicyDocument($"Policy {policyArn} does not exist or is not attachable."));
+                return Fail(AwsError.MalformedPolicyDocument($"Policy {policyArn} does not exist or is not attachable."),
+                    Explanation.Of("SessionPolicyNotFound", $"The session policy {policyArn} does not exist in account {role.AccountId}."));
             }
         }
 
@@ -93,7 +118,8 @@ public sealed class AssumeRoleWithWebIdentityAction(
             packedSize = PackedPercent(request, tags);
             if (packedSize > 100)
             {
-                return StsResult.Failure(StsErrors.PackedPolicyTooLarge(packedSize.Value));
+                return Fail(StsErrors.PackedPolicyTooLarge(packedSize.Value), Explanation.Of("PackedPolicyTooLarge",
+                    $"Session policies and tags pack to {packedSize}% of the allotted space."));
             }
         }
 
@@ -112,7 +138,7 @@ public sealed class AssumeRoleWithWebIdentityAction(
             IssuedAt = now,
             Expiration = now.AddSeconds(request.DurationSeconds),
             WebIdentity = new WebIdentitySession(identity.Issuer, identity.Provider.Arn, identity.Subject, identity.Audience, identity.AuthenticationMethods),
-            Kubernetes = identity.Kubernetes is { } k ? new KubernetesSession(k.Namespace, k.ServiceAccountName, k.ServiceAccountUid, k.PodName, k.PodUid) : null,
+            Kubernetes = identity.Kubernetes is { } k ? KubernetesSession.From(k, caller?.Pod?.ClusterName) : null,
         });
 
         try
@@ -146,10 +172,27 @@ public sealed class AssumeRoleWithWebIdentityAction(
             xml.WriteElementString("Audience", identity.Audience);
             xml.WriteOptional("SourceIdentity", identity.SourceIdentity);
         });
-        return StsResult.Success(body, credentials.Session);
+        return StsResult.Success(body, credentials.Session, caller);
     }
 
-    private static bool IsTrusted(RoleInfo role, ValidatedWebIdentity identity, AssumeRoleWithWebIdentityRequest request, IPAddress? sourceIp, DateTimeOffset now)
+    /// <summary>Names the Irsa cluster of a verified token's pod; unverified issuers are the caller's claim and are not looked up.</summary>
+    private async ValueTask<WebIdentityCaller?> WithClusterNameAsync(WebIdentityCaller? caller, CancellationToken cancellationToken)
+    {
+        if (clusters is null || caller is not { Verified: true, Pod: { } pod })
+        {
+            return caller;
+        }
+
+        var name = await clusters.FindClusterNameAsync(caller.Issuer, cancellationToken);
+        return name is null ? caller : caller with { Pod = pod with { ClusterName = name } };
+    }
+
+    /// <summary>
+    /// Evaluates the trust policy for every action the token needs; <c>null</c> when all are allowed, otherwise why the first
+    /// denied one was (the condition that did not match with the values compared, the denying statement, or no allow).
+    /// </summary>
+    private static Explanation? ExplainDistrust(RoleInfo role, ValidatedWebIdentity identity, AssumeRoleWithWebIdentityRequest request,
+        IPAddress? sourceIp, DateTimeOffset now)
     {
         var claims = new WebIdentityClaims
         {
@@ -190,14 +233,15 @@ public sealed class AssumeRoleWithWebIdentityAction(
                 builder.Add("aws:SourceIp", sourceIp);
             }
 
-            var result = PolicyEvaluator.Evaluate(AuthorizationRequest.ForTrustPolicy(builder.Build(), trust) with { ResourceAccount = role.AccountId });
-            if (!result.IsAllowed)
+            var evaluation = AuthorizationRequest.ForTrustPolicy(builder.Build(), trust) with { ResourceAccount = role.AccountId };
+            if (!PolicyEvaluator.Evaluate(evaluation).IsAllowed)
             {
-                return false;
+                // The rare denial alone pays for the traced re-evaluation.
+                return DenialExplainer.Explain(evaluation, (_, _) => "trust policy of " + role.Arn, identity.Provider.Url.TrimEnd('/'));
             }
         }
 
-        return true;
+        return null;
     }
 
     /// <summary>

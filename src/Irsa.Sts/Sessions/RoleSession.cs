@@ -1,3 +1,7 @@
+using System.Text.Json.Serialization;
+using Irsa.Core.Audit;
+using Irsa.Sts.WebIdentity;
+
 namespace Irsa.Sts.Sessions;
 
 /// <summary>
@@ -50,6 +54,10 @@ public sealed record RoleSession
     /// <summary><c>AROA…:SESSION</c>, also <c>aws:userid</c>.</summary>
     public string AssumedRoleId => RoleId + ":" + SessionName;
 
+    /// <summary>The pod whose service-account token obtained this session; <c>null</c> for other web identities.</summary>
+    [JsonIgnore]
+    public PodAttribution? Pod => Kubernetes is { } kubernetes && WebIdentity is { } web ? kubernetes.ToPodAttribution(web.Issuer, web.Subject) : null;
+
     /// <summary>Whether session policies restrict the role's permissions.</summary>
     public bool HasSessionPolicies => Policy is not null || PolicyArns.Count > 0;
 }
@@ -57,5 +65,29 @@ public sealed record RoleSession
 /// <summary>The web identity behind a session: issuer, IAM provider ARN, <c>sub</c>, matched <c>aud</c> and <c>amr</c>.</summary>
 public sealed record WebIdentitySession(string Issuer, string ProviderArn, string Subject, string Audience, IReadOnlyList<string>? AuthenticationMethods = null);
 
-/// <summary>The Kubernetes identity behind a session, from the token's <c>kubernetes.io</c> claim.</summary>
-public sealed record KubernetesSession(string Namespace, string? ServiceAccountName, string? ServiceAccountUid, string? PodName, string? PodUid);
+/// <summary>
+/// The Kubernetes identity behind a session, from the token's <c>kubernetes.io</c> claim, and the Irsa cluster that issued it.
+/// Members added later are optional, so sessions sealed by older builds (without node or cluster) still open.
+/// </summary>
+public sealed record KubernetesSession(
+    string Namespace,
+    string? ServiceAccountName,
+    string? ServiceAccountUid,
+    string? PodName,
+    string? PodUid,
+    string? NodeName = null,
+    string? NodeUid = null,
+    string? ClusterName = null)
+{
+    /// <summary>The sealed form of a validated token's identity.</summary>
+    public static KubernetesSession From(KubernetesIdentity identity, string? clusterName)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        return new(identity.Namespace, identity.ServiceAccountName, identity.ServiceAccountUid, identity.PodName, identity.PodUid,
+            identity.NodeName, identity.NodeUid, clusterName);
+    }
+
+    public PodAttribution ToPodAttribution(string issuer, string? subject) =>
+        new KubernetesIdentity(Namespace, ServiceAccountName, ServiceAccountUid, PodName, PodUid, NodeName, NodeUid)
+            .ToPodAttribution(issuer, subject, ClusterName);
+}

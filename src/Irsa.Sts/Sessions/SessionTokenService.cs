@@ -47,7 +47,16 @@ public sealed class SessionTokenService
         var key = _ring.Current;
         var sealedSession = session with { AccessKeyId = AwsIds.NewTemporaryAccessKeyId() };
         var plaintext = JsonSerializer.SerializeToUtf8Bytes(sealedSession, Json);
+        var token = Seal(key, plaintext);
+        CryptographicOperations.ZeroMemory(plaintext);
+        return new SessionCredentials(sealedSession.AccessKeyId, DeriveSecret(key, sealedSession.AccessKeyId, token), token, sealedSession);
+    }
 
+    /// <summary>Seals a serialized session under the newest key; tests use it to seal payloads written by older builds.</summary>
+    internal string Seal(ReadOnlySpan<byte> plaintext) => Seal(_ring.Current, plaintext);
+
+    private static string Seal(SessionKeyRing.SessionKey key, ReadOnlySpan<byte> plaintext)
+    {
         var keyId = Encoding.ASCII.GetBytes(key.KeyId);
         var headerLength = 2 + keyId.Length;
         var bytes = new byte[headerLength + NonceSize + TagSize + plaintext.Length];
@@ -62,9 +71,7 @@ public sealed class SessionTokenService
                 bytes.AsSpan(0, headerLength));
         }
 
-        CryptographicOperations.ZeroMemory(plaintext);
-        var token = Base64Url.EncodeToString(bytes);
-        return new SessionCredentials(sealedSession.AccessKeyId, DeriveSecret(key, sealedSession.AccessKeyId, token), token, sealedSession);
+        return Base64Url.EncodeToString(bytes);
     }
 
     /// <summary>

@@ -40,6 +40,9 @@ public sealed class JwsAlgorithm
     /// <summary>ECDSA coordinate size in bytes (the signature is <c>R || S</c>, twice this); 0 for RSA.</summary>
     public int CoordinateSize { get; }
 
+    /// <summary>The allow-list's names, for explaining a refusal.</summary>
+    public static IEnumerable<string> Names => Known.Keys;
+
     /// <summary>Case-sensitive lookup in the allow-list.</summary>
     public static JwsAlgorithm? Find(string? name) => name is not null && Known.TryGetValue(name, out var algorithm) ? algorithm : null;
 }

@@ -70,7 +70,7 @@ public sealed class OidcKeySource : IDisposable
             key = keys.Select(keyId, algorithm);
         }
 
-        return key is not null ? KeyLookup.Found(key) : KeyLookup.UnknownKey(keyId, failure);
+        return key is not null ? KeyLookup.Found(key) : KeyLookup.UnknownKey(keyId, failure) with { AvailableKeyIds = keys.KeyIds };
     }
 
     public void Dispose()
@@ -273,6 +273,8 @@ public sealed class OidcKeySource : IDisposable
 
         public bool Contains(string keyId) => keys.Any(k => k.KeyId == keyId);
 
+        public IReadOnlyList<string> KeyIds => [.. keys.Select(k => k.KeyId ?? "(none)")];
+
         public JsonWebKey? Select(string? keyId, JwsAlgorithm algorithm)
         {
             if (keyId is not null)
@@ -291,6 +293,9 @@ public sealed class OidcKeySource : IDisposable
 /// <summary>The outcome of a key lookup; <see cref="Detail"/> is a loggable reason (never key material).</summary>
 public sealed record KeyLookup(JsonWebKey? Key, KeyLookupStatus Status, string? Detail)
 {
+    /// <summary>For <see cref="KeyLookupStatus.UnknownKey"/>: the key ids the issuer's JWKS has (explains the failure to the operator).</summary>
+    public IReadOnlyList<string> AvailableKeyIds { get; init; } = [];
+
     public static KeyLookup Found(JsonWebKey key) => new(key, KeyLookupStatus.Found, null);
 
     public static KeyLookup Unavailable(string detail) => new(null, KeyLookupStatus.Unavailable, detail);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Irsa.Core.Audit;
 
 namespace Irsa.Sts.WebIdentity;
 
@@ -13,6 +14,7 @@ public sealed partial class WebIdentityTokenValidator(IWebIdentityDirectory dire
     private const string TagsClaim = "https://aws.amazon.com/tags";
     private const string SourceIdentityClaim = "https://aws.amazon.com/source_identity";
     private const string RolesClaim = "https://aws.amazon.com/roles";
+    private const string KubernetesClaim = "kubernetes.io";
     private const int MaxSessionTags = 50;
 
     /// <summary>Header members that would change how the token must be processed; none are supported, so any of them is refused.</summary>
@@ -25,93 +27,118 @@ public sealed partial class WebIdentityTokenValidator(IWebIdentityDirectory dire
         ArgumentNullException.ThrowIfNull(roleAccountId);
         if (!JwsToken.TryParse(token, out var jws))
         {
-            return Fail(StsErrors.NotAJwtMessage, "not a compact JWS");
+            return Fail(StsErrors.NotAJwtMessage, Explain("MalformedToken",
+                "The web identity token is not a compact JWS (three base64url parts, JSON header and payload, no duplicate members)."), null);
         }
 
         using (jws)
         {
+            var payload = jws.Payload;
+            var issuer = GetString(payload, "iss");
+            var caller = issuer is { Length: > 0 } ? ReadUnverifiedCaller(payload, issuer) : null;
+
             // jku, x5u, jwk and x5c are deliberately ignored: keys come only from the registered issuer's JWKS.
             var algorithm = JwsAlgorithm.Find(jws.Algorithm);
             if (algorithm is null)
             {
-                return Fail("The ID Token is signed with an unsupported algorithm", "alg not allowed");
+                return Fail("The ID Token is signed with an unsupported algorithm", Explain("UnsupportedAlgorithm",
+                    $"The token's algorithm {ExplanationText.Quote(jws.Algorithm)} is not one STS accepts.",
+                    "accepted: " + string.Join(", ", JwsAlgorithm.Names)), caller);
             }
 
             if (RefusedHeaders.FirstOrDefault(jws.HasHeader) is { } refused)
             {
-                return Fail("The ID Token uses an unsupported header: " + refused, "refused header " + refused);
+                return Fail("The ID Token uses an unsupported header: " + refused, Explain("UnsupportedHeader",
+                    $"The token's header has \"{refused}\", which changes how a JWS must be processed; STS supports none of crit, enc, zip, b64."), caller);
             }
 
-            var payload = jws.Payload;
-            if (GetString(payload, "iss") is not { Length: > 0 } issuer)
+            if (issuer is not { Length: > 0 })
             {
-                return Fail("Missing a required claim: iss");
+                return MissingClaim("iss", null);
             }
 
             var provider = await directory.GetProviderAsync(roleAccountId, issuer, cancellationToken);
             if (provider is null || !string.Equals(provider.IssuerUrl, issuer, StringComparison.Ordinal))
             {
-                return WebIdentityResult.Failure(StsErrors.NoProvider(issuer), "no provider");
+                var details = new List<string> { "iss: " + ExplanationText.Quote(issuer), "account: " + roleAccountId };
+                if (provider is not null)
+                {
+                    details.Add($"the provider {provider.Arn} is registered for issuer {ExplanationText.Quote(provider.IssuerUrl)}");
+                }
+
+                return WebIdentityResult.Failure(StsErrors.NoProvider(issuer), new Explanation("UnknownIssuer",
+                    $"Account {roleAccountId} has no IAM OIDC provider for the token's issuer {ExplanationText.Quote(issuer)}.", details, []), caller);
             }
 
+            caller = caller! with { ProviderArn = provider.Arn };
             var lookup = await keys.FindKeyAsync(issuer, provider.Thumbprints, jws.KeyId, algorithm, cancellationToken);
             if (lookup.Key is null)
             {
-                return Fail(StsErrors.KeyRetrievalMessage, $"kid '{jws.KeyId}': {lookup.Detail}");
+                return Fail(StsErrors.KeyRetrievalMessage, ExplainKeyLookup(issuer, jws.KeyId, algorithm, lookup), caller);
             }
 
             if (!lookup.Key.Verify(algorithm, jws.SigningInput, jws.Signature))
             {
-                return Fail(StsErrors.InvalidSignatureMessage, $"bad signature for kid '{jws.KeyId}'");
+                return Fail(StsErrors.InvalidSignatureMessage, Explain("BadSignature",
+                    $"The token's {algorithm.Name} signature does not verify with key {ExplanationText.Quote(lookup.Key.KeyId)} of {ExplanationText.Quote(issuer)}."),
+                    caller);
             }
 
-            return ValidateClaims(jws, issuer, provider);
+            return ValidateClaims(jws, issuer, provider, caller with { Verified = true });
         }
     }
 
-    private WebIdentityResult ValidateClaims(JwsToken jws, string issuer, Irsa.Iam.Queries.OpenIdConnectProviderInfo provider)
+    private WebIdentityResult ValidateClaims(JwsToken jws, string issuer, Irsa.Iam.Queries.OpenIdConnectProviderInfo provider, WebIdentityCaller caller)
     {
         var payload = jws.Payload;
         var now = timeProvider.GetUtcNow().ToUnixTimeSeconds();
         var skew = (long)options.ClockSkew.TotalSeconds;
 
-        if (!TryGetTime(payload, "exp", out var exp, out var expBad) || !TryGetTime(payload, "nbf", out var nbf, out var nbfBad)
-            || !TryGetTime(payload, "iat", out var iat, out var iatBad) || expBad || nbfBad || iatBad)
+        var exp = GetTime(payload, "exp", out var expBad);
+        var nbf = GetTime(payload, "nbf", out var nbfBad);
+        var iat = GetTime(payload, "iat", out var iatBad);
+        if (expBad || nbfBad || iatBad)
         {
-            return Fail("Timestamps in the token must be formatted as either an integer or a long integer", "non-integer timestamp");
+            var bad = expBad ? "exp" : nbfBad ? "nbf" : "iat";
+            return Fail("Timestamps in the token must be formatted as either an integer or a long integer", Explain("MalformedClaim",
+                $"The token's {bad} claim is not an integer NumericDate."), caller);
         }
 
         if (exp is null)
         {
-            return Fail("Missing a required claim: exp");
+            return MissingClaim("exp", caller);
         }
 
         if (now > exp.Value + skew)
         {
-            return WebIdentityResult.Failure(StsErrors.ExpiredWebIdentityToken(now, exp.Value), "expired");
+            return WebIdentityResult.Failure(StsErrors.ExpiredWebIdentityToken(now, exp.Value), ExplainTime("TokenExpired",
+                "The token has expired.", ("exp", exp.Value), now, skew), caller);
         }
 
         if (nbf is { } notBefore && notBefore > now + skew)
         {
-            return Fail("The ID Token is not valid yet", "nbf in the future");
+            return Fail("The ID Token is not valid yet", ExplainTime("TokenNotYetValid", "The token is not valid yet (nbf is in the future).",
+                ("nbf", notBefore), now, skew), caller);
         }
 
         if (iat is { } issuedAt)
         {
             if (issuedAt > now + skew)
             {
-                return Fail("The ID Token was issued in the future", "iat in the future");
+                return Fail("The ID Token was issued in the future", ExplainTime("TokenIssuedInFuture", "The token was issued in the future (iat).",
+                    ("iat", issuedAt), now, skew), caller);
             }
 
             if (options.MaxTokenAge is { } maxAge && now - issuedAt > (long)maxAge.TotalSeconds)
             {
-                return WebIdentityResult.Failure(StsErrors.TokenTooOld(now - issuedAt), "too old");
+                return WebIdentityResult.Failure(StsErrors.TokenTooOld(now - issuedAt), ExplainTime("TokenTooOld",
+                    $"The token is {now - issuedAt} s old; at most {(long)maxAge.TotalSeconds} s are accepted.", ("iat", issuedAt), now, skew), caller);
             }
         }
 
         if (!payload.TryGetProperty("aud", out var audElement))
         {
-            return Fail("Missing a required claim: aud");
+            return MissingClaim("aud", caller);
         }
 
         var audiences = ReadStrings(audElement);
@@ -131,17 +158,29 @@ public sealed partial class WebIdentityTokenValidator(IWebIdentityDirectory dire
 
         if (audience is null)
         {
-            return Fail("Incorrect token audience");
+            var details = new List<string>
+            {
+                "token aud: " + (audiences is null ? "(not a string or array of strings)" : ExplanationText.List(audiences)),
+                $"client ids of {provider.Arn}: {ExplanationText.List(provider.ClientIds)}",
+            };
+            if (authorizedParty is not null)
+            {
+                details.Insert(1, "token azp: " + ExplanationText.Quote(authorizedParty));
+            }
+
+            return Fail("Incorrect token audience", new Explanation("AudienceMismatch",
+                $"None of the token's audiences is a client id of the OIDC provider {provider.Arn}.", details, []), caller);
         }
 
+        caller = caller with { Audience = audience };
         if (GetString(payload, "sub") is not { Length: > 0 } subject)
         {
-            return Fail("Missing a required claim: sub");
+            return MissingClaim("sub", caller);
         }
 
         if (!TryReadTags(payload, out var tags, out var tagsError))
         {
-            return Fail(tagsError!);
+            return Fail(tagsError!, InvalidClaim(TagsClaim), caller);
         }
 
         string? sourceIdentity = null;
@@ -150,26 +189,69 @@ public sealed partial class WebIdentityTokenValidator(IWebIdentityDirectory dire
             sourceIdentity = sourceElement.ValueKind == JsonValueKind.String ? sourceElement.GetString() : null;
             if (sourceIdentity is null || sourceIdentity.Length is < 2 or > 64 || !SourceIdentityPattern().IsMatch(sourceIdentity))
             {
-                return Fail("The source identity claim is not valid");
+                return Fail("The source identity claim is not valid", InvalidClaim(SourceIdentityClaim), caller);
             }
         }
 
         IReadOnlyList<string>? roles = null;
         if (payload.TryGetProperty(RolesClaim, out var rolesElement) && (roles = ReadStrings(rolesElement)) is null)
         {
-            return Fail("The roles claim of the identity token is not valid");
+            return Fail("The roles claim of the identity token is not valid", InvalidClaim(RolesClaim), caller);
         }
 
         if (!TryReadKubernetes(payload, out var kubernetes))
         {
-            return Fail("The kubernetes.io claim of the identity token is not valid");
+            return Fail("The kubernetes.io claim of the identity token is not valid", InvalidClaim(KubernetesClaim), caller);
         }
 
         var amrElement = payload.TryGetProperty("amr", out var amr) ? ReadStrings(amr) : null;
         return WebIdentityResult.Success(new ValidatedWebIdentity(issuer, provider, subject, audience, authorizedParty,
             authorizedParty is null ? null : originalAudience, amrElement, GetString(payload, "email"), jws.KeyId,
-            DateTimeOffset.FromUnixTimeSeconds(exp.Value), tags, sourceIdentity, roles, kubernetes));
+            DateTimeOffset.FromUnixTimeSeconds(exp.Value), tags, sourceIdentity, roles, kubernetes), caller);
     }
+
+    /// <summary>The caller facts readable before any check: nothing in them is trusted until the signature verifies.</summary>
+    private static WebIdentityCaller ReadUnverifiedCaller(JsonElement payload, string issuer)
+    {
+        var subject = GetString(payload, "sub");
+        var audience = payload.TryGetProperty("aud", out var aud) ? ReadStrings(aud)?.FirstOrDefault() : null;
+        var pod = TryReadKubernetes(payload, out var kubernetes) ? kubernetes?.ToPodAttribution(issuer, subject, clusterName: null) : null;
+        return new WebIdentityCaller(issuer, null, audience, subject, Verified: false, pod);
+    }
+
+    private static Explanation ExplainKeyLookup(string issuer, string? keyId, JwsAlgorithm algorithm, KeyLookup lookup)
+    {
+        var details = new List<string>();
+        if (lookup.Status == KeyLookupStatus.UnknownKey)
+        {
+            details.Add("JWKS key ids: " + (lookup.AvailableKeyIds.Count == 0 ? "(none)" : ExplanationText.List(lookup.AvailableKeyIds)));
+        }
+
+        if (lookup.Detail is { } detail)
+        {
+            details.Add(detail);
+        }
+
+        var summary = lookup.Status switch
+        {
+            KeyLookupStatus.UnknownKey when keyId is null =>
+                $"The token has no kid, and the JWKS of {ExplanationText.Quote(issuer)} has no single key for {algorithm.Name}.",
+            KeyLookupStatus.UnknownKey => $"The token's key id {ExplanationText.Quote(keyId)} is not in the JWKS of {ExplanationText.Quote(issuer)}.",
+            _ => $"The keys of {ExplanationText.Quote(issuer)} could not be fetched.",
+        };
+        return new Explanation(lookup.Status == KeyLookupStatus.UnknownKey ? "UnknownKeyId" : "JwksUnavailable", summary, details, []);
+    }
+
+    private static Explanation ExplainTime(string check, string summary, (string Name, long Value) claim, long now, long skew) =>
+        Explain(check, summary,
+            $"{claim.Name}: {ExplanationText.Time(claim.Value)}",
+            "now: " + ExplanationText.Time(now),
+            $"allowed clock skew: {skew} s");
+
+    private static Explanation InvalidClaim(string claim) => Explain("InvalidClaim", $"The token's {claim} claim is not valid.");
+
+    private static WebIdentityResult MissingClaim(string claim, WebIdentityCaller? caller) =>
+        Fail("Missing a required claim: " + claim, Explain("MissingClaim", $"The token has no {claim} claim."), caller);
 
     private static bool TryReadTags(JsonElement payload, out SessionTagsClaim? tags, out string? error)
     {
@@ -235,7 +317,7 @@ public sealed partial class WebIdentityTokenValidator(IWebIdentityDirectory dire
     private static bool TryReadKubernetes(JsonElement payload, out KubernetesIdentity? identity)
     {
         identity = null;
-        if (!payload.TryGetProperty("kubernetes.io", out var claim))
+        if (!payload.TryGetProperty(KubernetesClaim, out var claim))
         {
             return true;
         }
@@ -245,7 +327,8 @@ public sealed partial class WebIdentityTokenValidator(IWebIdentityDirectory dire
             return false;
         }
 
-        if (!TryReadRef(claim, "serviceaccount", out var saName, out var saUid) || !TryReadRef(claim, "pod", out var podName, out var podUid))
+        if (!TryReadRef(claim, "serviceaccount", out var saName, out var saUid) || !TryReadRef(claim, "pod", out var podName, out var podUid)
+            || !TryReadRef(claim, "node", out var nodeName, out var nodeUid))
         {
             return false;
         }
@@ -256,7 +339,7 @@ public sealed partial class WebIdentityTokenValidator(IWebIdentityDirectory dire
             return false;
         }
 
-        identity = new KubernetesIdentity(ns, saName, saUid, podName, podUid);
+        identity = new KubernetesIdentity(ns, saName, saUid, podName, podUid, nodeName, nodeUid);
         return true;
     }
 
@@ -278,24 +361,22 @@ public sealed partial class WebIdentityTokenValidator(IWebIdentityDirectory dire
         return true;
     }
 
-    /// <summary>A NumericDate must be a JSON integer; absent is fine (<paramref name="value"/> null), anything else is <paramref name="malformed"/>.</summary>
-    private static bool TryGetTime(JsonElement payload, string name, out long? value, out bool malformed)
+    /// <summary>A NumericDate must be a JSON integer; absent is fine (<c>null</c>), anything else is <paramref name="malformed"/>.</summary>
+    private static long? GetTime(JsonElement payload, string name, out bool malformed)
     {
-        value = null;
         malformed = false;
         if (!payload.TryGetProperty(name, out var element))
         {
-            return true;
+            return null;
         }
 
         if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out var seconds) || element.GetRawText().AsSpan().IndexOfAny(".eE") >= 0)
         {
             malformed = true;
-            return true;
+            return null;
         }
 
-        value = seconds;
-        return true;
+        return seconds;
     }
 
     /// <summary>A string or an array of strings; <c>null</c> for any other shape.</summary>
@@ -328,8 +409,10 @@ public sealed partial class WebIdentityTokenValidator(IWebIdentityDirectory dire
     private static string? GetString(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static WebIdentityResult Fail(string message, string? detail = null) =>
-        WebIdentityResult.Failure(StsErrors.InvalidIdentityToken(message), detail ?? message);
+    private static WebIdentityResult Fail(string message, Explanation explanation, WebIdentityCaller? caller) =>
+        WebIdentityResult.Failure(StsErrors.InvalidIdentityToken(message), explanation, caller);
+
+    private static Explanation Explain(string check, string summary, params string[] details) => Explanation.Of(check, summary, details);
 
     [GeneratedRegex(@"^[A-Za-z0-9_+=,.@-]*$")]
     private static partial Regex SourceIdentityPattern();

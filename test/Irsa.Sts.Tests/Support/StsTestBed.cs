@@ -6,6 +6,7 @@ using Irsa.Cluster.Tokens;
 using Irsa.Core.Query;
 using Irsa.Iam.Queries;
 using Irsa.Sts.Sessions;
+using Irsa.Sts.WebIdentity;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Irsa.Sts.Tests.Support;
@@ -26,7 +27,7 @@ internal sealed class StsTestBed : IDisposable
 
     public static readonly string TrustPolicy = TrustFor("system:serviceaccount:default:app");
 
-    public StsTestBed(SigningAlgorithm algorithm = SigningAlgorithm.RS256, StsOptions? options = null)
+    public StsTestBed(SigningAlgorithm algorithm = SigningAlgorithm.RS256, StsOptions? options = null, IClusterIssuerDirectory? clusters = null)
     {
         Key = ClusterSigningKey.Generate(algorithm);
         PublishKeys(Key);
@@ -34,7 +35,7 @@ internal sealed class StsTestBed : IDisposable
         Role = Directory.AddRole(Account, "irsa-app", TrustPolicy, maxSessionDuration: 7200);
         Liveness = new FakeLiveness(Issuer);
         Liveness.LiveUids.Add("pod-uid-1");
-        Api = StsApi.Create(Directory, SessionKeyRing.Generate(Time.GetUtcNow()), Time, options, Liveness, _ => Handler);
+        Api = StsApi.Create(Directory, SessionKeyRing.Generate(Time.GetUtcNow()), Time, options, Liveness, _ => Handler, clusters);
         Tokens = new ServiceAccountTokenIssuer(Time);
     }
 
@@ -71,7 +72,7 @@ internal sealed class StsTestBed : IDisposable
 
     /// <summary>A real Kubernetes-shaped, pod-bound token for <c>default/app</c>.</summary>
     public string Mint(string ns = "default", string serviceAccount = "app", string audience = "sts.amazonaws.com", string podUid = "pod-uid-1",
-        ClusterSigningKey? key = null, string issuer = Issuer) =>
+        ClusterSigningKey? key = null, string issuer = Issuer, ObjectRef? node = null) =>
         Tokens.Issue(key ?? Key, new ServiceAccountTokenClaims
         {
             Issuer = issuer,
@@ -80,6 +81,7 @@ internal sealed class StsTestBed : IDisposable
             Audiences = [audience],
             ExpirationSeconds = 86400,
             Pod = new ObjectRef("app-7d9f", podUid),
+            Node = node,
         }).Token;
 
     /// <summary>A standard header for hand-built tokens signed with <see cref="Key"/>.</summary>
