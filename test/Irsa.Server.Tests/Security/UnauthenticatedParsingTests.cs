@@ -14,7 +14,7 @@ public sealed class UnauthenticatedParsingTests
     public static string HugePolicyArnsBody(int count, string token = "e30.e30.sig")
     {
         var body = new StringBuilder("Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fapp")
-            .Append("&RoleSessionName=s&WebIdentityToken=").Append(token);
+            .Append("&RoleSessionName=attacker&WebIdentityToken=").Append(token);
         for (var i = 1; i <= count; i++)
         {
             body.Append("&PolicyArns.member.").Append(i.ToString(CultureInfo.InvariantCulture))
