@@ -41,6 +41,7 @@ internal static class ServerComposition
         services.AddSingleton<IamEndpoint>();
         services.AddSingleton<StsEndpoint>();
         services.AddSingleton<SessionKeyStore>();
+        services.AddHostedService<SessionKeyRotationService>();
         services.AddSingleton<IamQueries>();
         services.AddSingleton<PodPresenceCache>();
         services.AddSingleton<IPodLivenessCheck, ClusterPodLivenessCheck>();
