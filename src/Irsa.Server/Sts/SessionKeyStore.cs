@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Irsa.Core.Security;
-using Microsoft.Extensions.Hosting;
 using Irsa.Storage;
 using Irsa.Sts;
 using Irsa.Sts.Sessions;
+using Microsoft.Extensions.Hosting;
 
 namespace Irsa.Server.Sts;
 

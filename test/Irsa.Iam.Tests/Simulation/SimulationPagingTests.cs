@@ -47,7 +47,8 @@ public sealed class SimulationPagingTests
         }
         while (marker is not null);
 
-        var expected = from a in Enumerable.Range(1, 3) from r in Enumerable.Range(1, 4)
+        var expected = from a in Enumerable.Range(1, 3)
+                       from r in Enumerable.Range(1, 4)
                        select ("s3:Get" + a.ToString(CultureInfo.InvariantCulture), "arn:aws:s3:::b/" + r.ToString(CultureInfo.InvariantCulture));
         Assert.Equal(expected, seen);
     }
