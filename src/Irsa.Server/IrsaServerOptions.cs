@@ -37,8 +37,15 @@ public sealed class IrsaServerOptions
     /// </summary>
     public TimeSpan KeyPrePublishDelay { get; init; } = TimeSpan.Zero;
 
-    /// <summary>kube-apiserver's <c>--service-account-max-token-expiration</c>; zero means unlimited.</summary>
-    public TimeSpan MaxTokenExpiration { get; init; } = TimeSpan.Zero;
+    /// <summary>
+    /// The default cap on service-account token lifetimes: 48 h. A token requested for longer is issued for the cap
+    /// (kube-apiserver's semantics, with a warning), so a leaked token that is not bound to a pod dies within two days;
+    /// clients refresh at 80 % of the lifetime, so only tokens asked for longer than the cap see more refreshes.
+    /// </summary>
+    public static readonly TimeSpan DefaultMaxTokenExpiration = TimeSpan.FromHours(48);
+
+    /// <summary>kube-apiserver's <c>--service-account-max-token-expiration</c>; zero means unlimited (not recommended).</summary>
+    public TimeSpan MaxTokenExpiration { get; init; } = DefaultMaxTokenExpiration;
 
     /// <summary>Collects every problem at once, so a misconfigured start reports all of them.</summary>
     public IReadOnlyList<string> Validate()

@@ -37,6 +37,7 @@ internal static class ServerComposition
         services.AddSingleton<Irsa.Iam.IamApi>();
         services.AddSingleton<IamActionCatalog>();
         services.AddSingleton<SessionKeyStore>();
+        services.AddHostedService<SessionKeyRotationService>();
         services.AddSingleton<IamQueries>();
         services.AddSingleton<IPodLivenessCheck, ClusterPodLivenessCheck>();
         services.AddSingleton<IClusterIssuerDirectory, ClusterIssuerDirectory>();

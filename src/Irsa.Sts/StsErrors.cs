@@ -18,6 +18,9 @@ public static class StsErrors
     /// <summary>Irsa's own message when the pod a token is bound to is gone (no AWS equivalent).</summary>
     public const string PodGoneMessage = "The pod this token is bound to no longer exists";
 
+    /// <summary>Irsa's own message when the service account of a token not bound to a pod is gone or was re-created.</summary>
+    public const string ServiceAccountGoneMessage = "The service account this token was issued for no longer exists";
+
     public const string NotAJwtMessage = "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)";
 
     public const string InvalidSignatureMessage = "The signature of the ID Token could not be verified";

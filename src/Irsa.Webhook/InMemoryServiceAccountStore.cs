@@ -108,11 +108,22 @@ public sealed class InMemoryServiceAccountStore : IServiceAccountLookup
         }
         catch (TimeoutException)
         {
-            return null;
+            // The key comes from an unauthenticated request: a notifier nobody resolved must not stay forever.
+            // Another waiter may still hold it; a later Set then finds none and that waiter re-checks on timeout.
+            _waiters.TryRemove(KeyValuePair.Create(key, waiter));
+            return Find(@namespace, name);
+        }
+        catch (OperationCanceledException)
+        {
+            _waiters.TryRemove(KeyValuePair.Create(key, waiter));
+            throw;
         }
 
         return Find(@namespace, name);
     }
+
+    /// <summary>Number of keys someone is waiting for.</summary>
+    public int WaiterCount => _waiters.Count;
 
     /// <summary>True while someone waits for <c>namespace/name</c>.</summary>
     public bool HasWaiter(string @namespace, string name) => _waiters.ContainsKey(Key(@namespace, name));

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net;
+using Irsa.Core.Caching;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -12,15 +12,26 @@ namespace Irsa.Webhook;
 /// <see cref="InMemoryServiceAccountStore"/>. On a miss during a grace-period wait it also
 /// fetches the account directly, once per key, as upstream does.
 /// </summary>
+/// <remarks>
+/// The keys come from unauthenticated <c>/mutate</c> bodies, so "once per key" is remembered in a bounded cache for
+/// <see cref="FetchMemory"/>: a flood of invented names can neither grow memory nor make the webhook fetch the same
+/// name more than once a minute.
+/// </remarks>
 public sealed class KubernetesServiceAccountCache : IServiceAccountLookup, IAsyncDisposable
 {
     private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a fetched key is remembered (not fetched again); the watch delivers later changes.</summary>
+    public static readonly TimeSpan FetchMemory = TimeSpan.FromMinutes(1);
+
+    /// <summary>Most keys remembered as fetched; beyond it the least recently asked-for are forgotten.</summary>
+    public const int MaxRememberedFetches = 4096;
+
     private readonly IKubernetes _client;
     private readonly ServiceAccountAnnotationParser _parser;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, Task> _fetches = new(StringComparer.Ordinal);
+    private readonly BoundedCache<string, Task> _fetches;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _watchLoop;
 
@@ -32,6 +43,7 @@ public sealed class KubernetesServiceAccountCache : IServiceAccountLookup, IAsyn
         _client = client;
         _parser = parser;
         _time = timeProvider ?? TimeProvider.System;
+        _fetches = new BoundedCache<string, Task>(MaxRememberedFetches, FetchMemory, _time, StringComparer.Ordinal);
         Store = new InMemoryServiceAccountStore(parser, _time);
     }
 
@@ -57,11 +69,14 @@ public sealed class KubernetesServiceAccountCache : IServiceAccountLookup, IAsyn
     /// <inheritdoc />
     public Task<ServiceAccountInfo?> WaitForAsync(string @namespace, string name, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        // Only one fetch per key is ever queued, even if it times out; later waits reuse the
+        // One fetch per key (within FetchMemory), even if it times out; later waits reuse the
         // notifier and the watch, like upstream.
         _fetches.GetOrAdd(@namespace + "/" + name, _ => Task.Run(() => FetchAsync(@namespace, name), CancellationToken.None));
         return Store.WaitForAsync(@namespace, name, timeout, cancellationToken);
     }
+
+    /// <summary>Keys currently remembered as fetched (bounded by <see cref="MaxRememberedFetches"/>).</summary>
+    public int RememberedFetchCount => _fetches.Count;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

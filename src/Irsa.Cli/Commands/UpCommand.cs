@@ -16,7 +16,7 @@ internal static class UpCommand
         var tlsCert = new Option<string?>("--tls-cert-file") { Description = "PEM certificate for https listeners (default: issued by the local CA)" };
         var tlsKey = new Option<string?>("--tls-key-file") { Description = "PEM private key for --tls-cert-file" };
         var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (default: $IRSA_POSTGRES, else embedded SQLite)" };
-        var maxExpiration = new Option<long>("--max-token-expiration-seconds") { Description = "Cap on service-account token lifetimes, like kube-apiserver's --service-account-max-token-expiration (0 = unlimited)", DefaultValueFactory = _ => 0 };
+        var maxExpiration = new Option<long>("--max-token-expiration-seconds") { Description = "Cap on service-account token lifetimes, like kube-apiserver's --service-account-max-token-expiration: longer requests are shortened to it. Default 172800 (48 h): a leaked token not bound to a pod dies within two days; raise it only for clients that cannot refresh (0 = unlimited)", DefaultValueFactory = _ => (long)IrsaServerOptions.DefaultMaxTokenExpiration.TotalSeconds };
         var prePublish = new Option<int>("--key-prepublish-seconds") { Description = "Publish rotated signing keys this long before they sign (production: >= 3600)", DefaultValueFactory = _ => 0 };
 
         var command = new Command("up", "Start the Irsa server (every API on every listener)")

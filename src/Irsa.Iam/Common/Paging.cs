@@ -30,10 +30,10 @@ internal static class Paging
         return new Page<T>(window, EncodeMarker(sortKey(window[^1])));
     }
 
-    private static string EncodeMarker(string key) =>
+    internal static string EncodeMarker(string key) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(key)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static string DecodeMarker(string marker)
+    internal static string DecodeMarker(string marker)
     {
         try
         {

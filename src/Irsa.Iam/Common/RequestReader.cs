@@ -70,9 +70,48 @@ internal sealed class RequestReader(QueryParameters parameters)
         return value;
     }
 
-    /// <summary>Reads <c>{name}.member.N</c>, checking each element's length (and pattern).</summary>
+    /// <summary>
+    /// The most members a list the model leaves unbounded may have (<c>ActionNames</c>, <c>ResourceArns</c>,
+    /// <c>ContextEntries</c>, <c>ClientIDList</c>...). AWS publishes no number; 1000 is IAM's largest page
+    /// (<c>MaxItems</c>), far above any real request, and it bounds the work done before a list is even read.
+    /// </summary>
+    public const int DefaultMaxMembers = 1000;
+
+    /// <summary>The model's list maxima, by member name (IAM uses one list shape per name across operations).</summary>
+    private static readonly Dictionary<string, int> ModelMaxMembers = new(StringComparer.Ordinal)
+    {
+        ["Tags"] = IamTags.MaxTags,
+        ["TagKeys"] = IamTags.MaxTags,
+    };
+
+    /// <summary>The list's member limit (the model's, else <see cref="DefaultMaxMembers"/>).</summary>
+    public static int MaxMembers(string name) => ModelMaxMembers.GetValueOrDefault(name, DefaultMaxMembers);
+
+    /// <summary>
+    /// Checks the list's member count against its cap before any member is read; over the cap the list counts as
+    /// absent and the violation is recorded in AWS's words (the echoed value is the count: the members may be megabytes).
+    /// </summary>
+    public bool WithinMemberLimit(string name, int maxMembers)
+    {
+        var count = Parameters.MemberCount(name);
+        if (count <= maxMembers)
+        {
+            return true;
+        }
+
+        _validator.Fail(MemberName(name), $"[{count.ToString(CultureInfo.InvariantCulture)} members]",
+            $"Member must have length less than or equal to {maxMembers.ToString(CultureInfo.InvariantCulture)}");
+        return false;
+    }
+
+    /// <summary>Reads <c>{name}.member.N</c>, checking the member count, then each element's length (and pattern).</summary>
     public IReadOnlyList<string>? OptionalList(string name, int min, int max, Regex? pattern = null, string? patternText = null)
     {
+        if (!WithinMemberLimit(name, MaxMembers(name)))
+        {
+            return [];
+        }
+
         var list = Parameters.GetList(name);
         if (list is null)
         {
@@ -114,6 +153,12 @@ internal sealed class RequestReader(QueryParameters parameters)
     /// <summary>Reads <c>Tags.member.N.Key/Value</c>; duplicate keys (case-insensitive, as IAM compares them) are <c>InvalidInput</c>.</summary>
     public IReadOnlyList<IamTag>? OptionalTags(string name = "Tags")
     {
+        // Over the cap IAM answers LimitExceeded (see CheckTagRules); doing so before reading a member bounds the work.
+        if (Parameters.MemberCount(name) > MaxMembers(name))
+        {
+            throw TooManyTags();
+        }
+
         var structs = Parameters.GetStructList(name);
         if (structs is null)
         {
@@ -168,7 +213,7 @@ internal sealed class RequestReader(QueryParameters parameters)
 
         if (tags.Count > IamTags.MaxTags)
         {
-            throw new AwsErrorException(AwsError.LimitExceeded("The number of tags has reached the maximum limit."));
+            throw TooManyTags();
         }
 
         if (tags.Select(t => t.Key).Distinct(StringComparer.OrdinalIgnoreCase).Count() != tags.Count)
@@ -176,6 +221,9 @@ internal sealed class RequestReader(QueryParameters parameters)
             throw new AwsErrorException(AwsError.InvalidInput("Duplicate tag keys found. Please note that Tag keys are case insensitive."));
         }
     }
+
+    private static AwsErrorException TooManyTags() =>
+        new(AwsError.LimitExceeded("The number of tags has reached the maximum limit."));
 }
 
 /// <summary>A <c>Marker</c>/<c>MaxItems</c> pair from a List* request.</summary>

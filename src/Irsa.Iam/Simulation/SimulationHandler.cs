@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml;
 using Irsa.Core.Aws;
+using Irsa.Core.Query;
 using Irsa.Iam.Authorization;
 using Irsa.Iam.Common;
 using Irsa.Iam.OpenIdConnectProviders;
@@ -9,8 +10,8 @@ using Irsa.Policy;
 namespace Irsa.Iam.Simulation;
 
 /// <summary>
-/// <c>SimulatePrincipalPolicy</c> and <c>SimulateCustomPolicy</c>: every (action, resource) pair evaluated by the
-/// policy engine, reported with matched statements, missing context keys and the boundary's verdict.
+/// <c>SimulatePrincipalPolicy</c> and <c>SimulateCustomPolicy</c>: each (action, resource) pair of the requested page
+/// evaluated by the policy engine, reported with matched statements, missing context keys and the boundary's verdict.
 /// </summary>
 /// <remarks>
 /// Note: as an Irsa extension, a <c>CallerArn</c> naming an OIDC provider simulates a web-identity caller, and a
@@ -48,58 +49,75 @@ internal sealed class SimulationHandler(PrincipalPolicyResolver resolver)
     private static byte[] Respond(IamRequest request, SimulationInput input, IReadOnlyList<PolicyEntry> identity, PolicyEntry? boundary, string callerArn)
     {
         var principal = PrincipalFor(callerArn);
-        var results = new List<(string Key, string Action, string Resource, AuthorizationResult Result, Dictionary<string, string>? Details)>();
-        foreach (var action in input.Actions)
+
+        // The results are the actions × resources grid in row order; only the requested page is evaluated, and the
+        // marker is the position of the last pair returned, so no request ever holds more than MaxItems results.
+        var total = (long)input.Actions.Count * input.Resources.Count;
+        var first = input.Paging.Marker is { } marker ? ParsePosition(marker) + 1 : 0;
+        var last = Math.Min(total, first + input.Paging.MaxItems);
+        var positions = new List<long>();
+        for (var position = first; position < last; position++)
         {
-            foreach (var resource in input.Resources)
-            {
-                var builder = RequestContext.CreateBuilder(action, resource).WithPrincipal(principal);
-                Authorizer.Apply(builder, input.Context);
-                var context = builder.Build();
-                AuthorizationRequest evaluation;
-                if (principal.Type == PrincipalType.WebIdentity && input.ResourcePolicy is { } trust)
-                {
-                    // A web-identity caller has no identity side: the trust policy alone decides.
-                    evaluation = AuthorizationRequest.ForTrustPolicy(context, trust);
-                }
-                else
-                {
-                    evaluation = new AuthorizationRequest(context)
-                    {
-                        IdentityPolicies = identity,
-                        PermissionsBoundary = boundary,
-                        ResourcePolicy = input.ResourcePolicy,
-                        ResourceAccount = AccountOf(input.ResourceOwner) ?? AccountOf(resource) ?? principal.AccountId,
-                    };
-                }
-
-                var result = PolicyEvaluator.Evaluate(evaluation);
-                Dictionary<string, string>? details = null;
-                if (input.ResourcePolicy is not null && principal.Type != PrincipalType.WebIdentity)
-                {
-                    details = new Dictionary<string, string>(StringComparer.Ordinal)
-                    {
-                        ["IAM Policy"] = Wire(PolicyEvaluator.Evaluate(evaluation with { ResourcePolicy = null }).Decision),
-                        ["Resource Policy"] = Wire(PolicyEvaluator.Evaluate(AuthorizationRequest.ForTrustPolicy(context, input.ResourcePolicy)).Decision),
-                    };
-                }
-
-                results.Add((results.Count.ToString("D6", CultureInfo.InvariantCulture), action, resource, result, details));
-            }
+            positions.Add(position);
         }
 
-        var page = Paging.Apply(results, r => r.Key, input.Paging);
+        var page = new Page<long>(positions, last < total ? Paging.EncodeMarker(FormatPosition(last - 1)) : null);
         return request.Respond(xml =>
         {
             xml.WriteStartElement("EvaluationResults");
-            foreach (var item in page.Items)
+            foreach (var position in page.Items)
             {
-                WriteResult(xml, item.Action, item.Resource, item.Result, item.Details);
+                var action = input.Actions[(int)(position / input.Resources.Count)];
+                var resource = input.Resources[(int)(position % input.Resources.Count)];
+                Evaluate(input, identity, boundary, principal, action, resource, out var result, out var details);
+                WriteResult(xml, action, resource, result, details);
             }
 
             xml.WriteEndElement();
             page.WriteTruncation(xml);
         });
+    }
+
+    private static string FormatPosition(long position) => position.ToString(CultureInfo.InvariantCulture);
+
+    private static long ParsePosition(string marker) =>
+        long.TryParse(Paging.DecodeMarker(marker), NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+            ? position
+            : throw IamRequest.Error(AwsError.InvalidInput("Invalid Marker."));
+
+    private static void Evaluate(SimulationInput input, IReadOnlyList<PolicyEntry> identity, PolicyEntry? boundary, RequestPrincipal principal,
+        string action, string resource, out AuthorizationResult result, out Dictionary<string, string>? details)
+    {
+        var builder = RequestContext.CreateBuilder(action, resource).WithPrincipal(principal);
+        Authorizer.Apply(builder, input.Context);
+        var context = builder.Build();
+        AuthorizationRequest evaluation;
+        if (principal.Type == PrincipalType.WebIdentity && input.ResourcePolicy is { } trust)
+        {
+            // A web-identity caller has no identity side: the trust policy alone decides.
+            evaluation = AuthorizationRequest.ForTrustPolicy(context, trust);
+        }
+        else
+        {
+            evaluation = new AuthorizationRequest(context)
+            {
+                IdentityPolicies = identity,
+                PermissionsBoundary = boundary,
+                ResourcePolicy = input.ResourcePolicy,
+                ResourceAccount = AccountOf(input.ResourceOwner) ?? AccountOf(resource) ?? principal.AccountId,
+            };
+        }
+
+        result = PolicyEvaluator.Evaluate(evaluation);
+        details = null;
+        if (input.ResourcePolicy is not null && principal.Type != PrincipalType.WebIdentity)
+        {
+            details = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["IAM Policy"] = Wire(PolicyEvaluator.Evaluate(evaluation with { ResourcePolicy = null }).Decision),
+                ["Resource Policy"] = Wire(PolicyEvaluator.Evaluate(AuthorizationRequest.ForTrustPolicy(context, input.ResourcePolicy)).Decision),
+            };
+        }
     }
 
     private static void WriteResult(XmlWriter xml, string action, string resource, AuthorizationResult result, Dictionary<string, string>? details)
@@ -202,7 +220,7 @@ internal sealed class SimulationHandler(PrincipalPolicyResolver resolver)
         var resourceOwner = reader.Optional("ResourceOwner", 1, 2048);
         var callerArn = reader.Optional("CallerArn", 1, 2048);
         var paging = reader.Paging();
-        var contextEntries = reader.Parameters.GetStructList("ContextEntries") ?? [];
+        var context = ReadContext(reader);
         reader.ThrowIfInvalid();
 
         if (callerArn is not null && callerArn.Contains(":assumed-role/", StringComparison.Ordinal))
@@ -226,7 +244,7 @@ internal sealed class SimulationHandler(PrincipalPolicyResolver resolver)
         }
 
         return new SimulationInput(actions, resources.Count == 0 ? ["*"] : resources, policies, boundary, resourcePolicy,
-            resourceOwner, callerArn, ReadContext(contextEntries), paging);
+            resourceOwner, callerArn, context, paging);
     }
 
     private static PolicyEntry Compile(string text, PolicyKind kind, string id, PolicySourceType sourceType)
@@ -237,11 +255,19 @@ internal sealed class SimulationHandler(PrincipalPolicyResolver resolver)
             : throw IamRequest.Error(AwsError.InvalidInput($"{id}: {result.Error.Message}"));
     }
 
-    private static Dictionary<string, ContextValue> ReadContext(IReadOnlyList<IReadOnlyDictionary<string, string>> entries)
+    private static Dictionary<string, ContextValue> ReadContext(RequestReader reader)
     {
         var context = new Dictionary<string, ContextValue>(StringComparer.OrdinalIgnoreCase);
-        foreach (var entry in entries)
+        const string entriesName = "ContextEntries";
+        if (!reader.WithinMemberLimit(entriesName, RequestReader.MaxMembers(entriesName)))
         {
+            return context;
+        }
+
+        var entries = reader.Parameters.GetStructList(entriesName) ?? [];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
             var name = entry.GetValueOrDefault("ContextKeyName");
             var typeName = entry.GetValueOrDefault("ContextKeyType") ?? "string";
             if (string.IsNullOrEmpty(name) || !ContextKeyTypes.Contains(typeName, StringComparer.Ordinal))
@@ -250,12 +276,13 @@ internal sealed class SimulationHandler(PrincipalPolicyResolver resolver)
                     $"Invalid context entry: ContextKeyName is required and ContextKeyType must be one of {string.Join(", ", ContextKeyTypes)}."));
             }
 
-            var values = entry.Where(kv => kv.Key.StartsWith("ContextKeyValues.member.", StringComparison.Ordinal))
-                .OrderBy(kv => int.TryParse(kv.Key["ContextKeyValues.member.".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-                    ? index
-                    : throw IamRequest.Error(AwsError.InvalidInput("Invalid context entry: ContextKeyValues members must be numbered 1, 2, ...")))
-                .Select(kv => kv.Value)
-                .ToArray();
+            var valuesName = QueryParameters.MemberPrefix(entriesName, i + 1) + ".ContextKeyValues";
+            if (!reader.WithinMemberLimit(valuesName, RequestReader.MaxMembers(valuesName)))
+            {
+                continue;
+            }
+
+            var values = reader.Parameters.GetList(valuesName) ?? [];
             var isList = typeName.EndsWith("List", StringComparison.Ordinal);
             var type = typeName.Replace("List", string.Empty, StringComparison.Ordinal) switch
             {
@@ -266,7 +293,7 @@ internal sealed class SimulationHandler(PrincipalPolicyResolver resolver)
                 "date" => ContextKeyType.Date,
                 _ => ContextKeyType.String,
             };
-            context[name] = new ContextValue(type, values, isList);
+            context[name] = new ContextValue(type, [.. values], isList);
         }
 
         return context;

@@ -57,6 +57,7 @@ public sealed partial class AtomicWriter
     /// </returns>
     /// <exception cref="ArgumentException">A path is invalid or two paths conflict.</exception>
     /// <exception cref="DirectoryNotFoundException">The target directory does not exist.</exception>
+    /// <exception cref="IOException">The target directory is a symbolic link.</exception>
     public bool Write(IReadOnlyDictionary<string, FileProjection> payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
@@ -65,6 +66,8 @@ public sealed partial class AtomicWriter
         {
             throw new DirectoryNotFoundException($"Volume directory '{TargetDirectory}' does not exist.");
         }
+
+        UnixFileSystem.RequireRealDirectory(TargetDirectory);
 
         var dataLink = Path.Combine(TargetDirectory, DataDirectoryName);
         var oldDirectoryName = ReadCurrentDirectoryName(dataLink);
@@ -201,12 +204,10 @@ public sealed partial class AtomicWriter
                 UnixFileSystem.CreateDirectory(parent, TimestampedDirectoryMode);
             }
 
-            UnixFileSystem.WriteNewFile(fullPath, file.Data);
-            UnixFileSystem.SetMode(fullPath, file.Mode);
-            if (UnixFileSystem.IsPrivileged)
-            {
-                UnixFileSystem.Chown(fullPath, file.OwnerUid, file.OwnerGid);
-            }
+            // Mode and owner are set through the new file's descriptor: if this runs as root in a pod-owned
+            // directory, a symlink swapped in after creation is never followed.
+            UnixFileSystem.WriteNewFile(fullPath, file.Data, file.Mode,
+                UnixFileSystem.IsPrivileged ? file.OwnerUid : null, UnixFileSystem.IsPrivileged ? file.OwnerGid : null);
         }
     }
 

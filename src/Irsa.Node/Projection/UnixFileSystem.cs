@@ -5,7 +5,7 @@ namespace Irsa.Node.Projection;
 
 /// <summary>
 /// The few POSIX operations the projection needs that .NET does not expose (rename of a symlink,
-/// chown) plus mode helpers that ignore the umask. Every entry point refuses Windows, which has
+/// chown, fchown) plus mode helpers that ignore the umask. Every entry point refuses Windows, which has
 /// neither the permission model nor atomic replace-by-rename of a symlink.
 /// </summary>
 internal static partial class UnixFileSystem
@@ -36,7 +36,7 @@ internal static partial class UnixFileSystem
         }
     }
 
-    /// <summary>chown(2) for the given ids; a null id is left unchanged.</summary>
+    /// <summary>chown(2) for the given ids (a null id is left unchanged); follows symlinks, so only for paths this process owns.</summary>
     public static void Chown(string path, long? uid, long? gid)
     {
         if (OperatingSystem.IsWindows())
@@ -54,17 +54,6 @@ internal static partial class UnixFileSystem
             var errno = Marshal.GetLastPInvokeError();
             throw new IOException($"chown '{path}' to {uid}:{gid} failed: {new Win32Exception(errno).Message}", errno);
         }
-    }
-
-    /// <summary>Sets the exact mode, unaffected by the process umask.</summary>
-    public static void SetMode(string path, UnixFileMode mode)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            throw NotSupported();
-        }
-
-        File.SetUnixFileMode(path, mode);
     }
 
     /// <summary>Reads the mode of a file or directory (following symlinks).</summary>
@@ -91,24 +80,53 @@ internal static partial class UnixFileSystem
         File.SetUnixFileMode(path, mode);
     }
 
-    /// <summary>Creates a new file readable only by its owner and writes <paramref name="data"/> to it.</summary>
-    public static void WriteNewFile(string path, ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Creates a new file, writes <paramref name="data"/>, then sets its exact mode and (when given) owner through the
+    /// open descriptor: nothing is done by path after creation, so a symlink swapped in meanwhile is never followed.
+    /// </summary>
+    /// <remarks>
+    /// <see cref="FileMode.CreateNew"/> is <c>O_CREAT|O_EXCL</c>, which POSIX requires to fail on an existing name,
+    /// a symlink included, without following it: the file created is always a new inode at that name. The file
+    /// starts owner-only (0600) and gets its final mode and owner once its content is complete (fchmod, fchown).
+    /// </remarks>
+    public static void WriteNewFile(string path, ReadOnlySpan<byte> data, UnixFileMode mode, long? uid, long? gid)
     {
         if (OperatingSystem.IsWindows())
         {
             throw NotSupported();
         }
 
-        var options = new FileStreamOptions
+        using var stream = new FileStream(path, new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
             Access = FileAccess.Write,
             Share = FileShare.None,
-            // Start private; the caller chmods to the requested mode once the content is complete.
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        };
-        using var stream = new FileStream(path, options);
+        });
         stream.Write(data);
+        stream.Flush();
+        var handle = stream.SafeFileHandle;
+        File.SetUnixFileMode(handle, mode);
+        if (uid is null && gid is null)
+        {
+            return;
+        }
+
+        if (NativeMethods.FChown((int)handle.DangerousGetHandle(), ToNativeId(uid), ToNativeId(gid)) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"fchown '{path}' to {uid}:{gid} failed: {new Win32Exception(errno).Message}", errno);
+        }
+    }
+
+    /// <summary>Refuses a directory reached through a symlink (the final component): a pod could point it anywhere.</summary>
+    public static void RequireRealDirectory(string path)
+    {
+        var directory = new DirectoryInfo(path);
+        if (directory.LinkTarget is not null)
+        {
+            throw new IOException($"Volume directory '{path}' is a symbolic link; refusing to write through it.");
+        }
     }
 
     private static uint ToNativeId(long? id)
@@ -137,5 +155,8 @@ internal static partial class UnixFileSystem
 
         [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int Chown(string path, uint owner, uint group);
+
+        [LibraryImport("libc", EntryPoint = "fchown", SetLastError = true)]
+        internal static partial int FChown(int fd, uint owner, uint group);
     }
 }

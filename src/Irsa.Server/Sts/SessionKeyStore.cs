@@ -3,6 +3,7 @@ using Irsa.Core.Security;
 using Irsa.Storage;
 using Irsa.Sts;
 using Irsa.Sts.Sessions;
+using Microsoft.Extensions.Hosting;
 
 namespace Irsa.Server.Sts;
 
@@ -19,7 +20,10 @@ public sealed class SessionKeyStore(IDocumentStore store, SecretProtector protec
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(10);
     private long _lastRefreshTicks;
 
-    /// <summary>Loads the ring (creating it on first start) and rotates it when its newest key is a day old.</summary>
+    /// <summary>
+    /// Loads the ring (creating it on first start), rotates it when its newest key is a day old and prunes keys whose
+    /// sessions have all expired. Runs at start and then hourly (<see cref="SessionKeyRotationService"/>).
+    /// </summary>
     public async Task<SessionKeyRing> LoadOrCreateAsync(CancellationToken cancellationToken)
     {
         return await store.TransactAsync(async session =>
@@ -29,8 +33,10 @@ public sealed class SessionKeyStore(IDocumentStore store, SecretProtector protec
             var ring = existing is null ? SessionKeyRing.Generate(now) : Decode(existing.Json);
             if (existing is not null && ring.ToState().Keys.Max(k => k.CreatedAt) + RotationInterval <= now)
             {
-                ring = ring.Rotate(now).Prune(now);
+                ring = ring.Rotate(now);
             }
+
+            ring = ring.Prune(now);
 
             await session.PutAsync(Collection, Key, Encode(ring), existing?.Version ?? 0);
             return ring;
@@ -62,4 +68,37 @@ public sealed class SessionKeyStore(IDocumentStore store, SecretProtector protec
 
     private SessionKeyRing Decode(string json) =>
         SessionKeyRing.FromState(JsonSerializer.Deserialize<SessionKeyRingState>(protector.UnprotectString(JsonSerializer.Deserialize<string>(json)!, Purpose))!);
+}
+
+/// <summary>
+/// Rotates and prunes the session key ring of a long-running server: every <see cref="CheckInterval"/> the stored ring
+/// is rotated when its newest key is a day old, pruned of keys older than the longest session, and installed in STS.
+/// </summary>
+public sealed class SessionKeyRotationService(SessionKeyStore keys, StsApi api, TimeProvider time) : BackgroundService
+{
+    /// <summary>How often the ring is checked: a key serves at most a day and an hour.</summary>
+    public static readonly TimeSpan CheckInterval = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(CheckInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    api.Sessions.ReplaceKeyRing(await keys.LoadOrCreateAsync(stoppingToken));
+                }
+                catch (ConcurrencyConflictException)
+                {
+                    // Another node rotated at the same moment; its ring is loaded on the next tick (or on demand).
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
 }

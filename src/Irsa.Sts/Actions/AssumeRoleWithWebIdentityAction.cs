@@ -69,6 +69,12 @@ public sealed class AssumeRoleWithWebIdentityAction(
                     "pod uid in the token: " + podUid, "issuer: " + identity.Issuer));
             }
         }
+        else if (liveness is not null && identity.Kubernetes is { ServiceAccountName: { } accountName, ServiceAccountUid: { } accountUid } account
+            && await liveness.CheckServiceAccountAsync(new ServiceAccountBinding(identity.Issuer, account.Namespace, accountName, accountUid), cancellationToken)
+                == PodLiveness.Gone)
+        {
+            return StsResult.Failure(StsErrors.InvalidIdentityToken(StsErrors.ServiceAccountGoneMessage), $"service account {account.Namespace}/{accountName} gone");
+        }
 
         var role = await directory.GetRoleAsync(request.RoleArn, cancellationToken);
         if (role is null)

@@ -17,6 +17,9 @@ public sealed partial record AssumeRoleWithWebIdentityRequest(
 {
     public const int DefaultDurationSeconds = 3600;
 
+    /// <summary>STS accepts at most 10 managed session policies.</summary>
+    public const int MaxPolicyArns = 10;
+
     /// <summary>Reads and validates; throws <see cref="AwsErrorException"/> with AWS's <c>ValidationError</c> wording.</summary>
     public static AssumeRoleWithWebIdentityRequest Read(QueryParameters parameters)
     {
@@ -46,14 +49,14 @@ public sealed partial record AssumeRoleWithWebIdentityRequest(
         v.Pattern("policy", policy, PolicyPattern(), @"[\u0009\u000A\u000D\u0020-\u00FF]+");
 
         var policyArns = new List<string>();
-        if (parameters.GetStructList("PolicyArns") is { } members)
+        if (parameters.MemberCount("PolicyArns") > MaxPolicyArns)
         {
-            if (members.Count > 10)
-            {
-                v.Fail("policyArns", "[" + string.Join(", ", members.Select(m => "PolicyDescriptorType(arn=" + m.GetValueOrDefault("arn") + ")")) + "]",
-                    "Member must have length less than or equal to 10");
-            }
-
+            // Counted before any member is read (this runs unauthenticated); the value echoed is the count, not megabytes of ARNs.
+            v.Fail("policyArns", $"[{parameters.MemberCount("PolicyArns").ToString(CultureInfo.InvariantCulture)} members]",
+                "Member must have length less than or equal to 10");
+        }
+        else if (parameters.GetStructList("PolicyArns") is { } members)
+        {
             for (var i = 0; i < members.Count; i++)
             {
                 var member = "policyArns." + (i + 1).ToString(CultureInfo.InvariantCulture) + ".member.arn";

@@ -12,7 +12,17 @@ public interface IPodLivenessCheck
 {
     /// <summary>Decides for one pod-bound token; return <see cref="PodLiveness.NotApplicable"/> for issuers that are not Irsa's.</summary>
     ValueTask<PodLiveness> CheckAsync(PodBinding pod, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Decides for a token bound only to its service account (no pod): whether that account still exists with the
+    /// token's uid, as kube-apiserver checks its own tokens. <see cref="PodLiveness.Gone"/> refuses the token.
+    /// </summary>
+    ValueTask<PodLiveness> CheckServiceAccountAsync(ServiceAccountBinding account, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(PodLiveness.NotApplicable);
 }
+
+/// <summary>The service account a token names in its <c>kubernetes.io</c> claim, for tokens not bound to a pod.</summary>
+public sealed record ServiceAccountBinding(string Issuer, string Namespace, string Name, string Uid);
 
 /// <summary>The pod a token is bound to, from its <c>kubernetes.io</c> claim; <c>Issuer</c> is the token's <c>iss</c> (which cluster minted it).</summary>
 public sealed record PodBinding(string Issuer, string Namespace, string PodName, string PodUid);

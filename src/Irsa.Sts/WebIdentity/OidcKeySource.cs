@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
+using Irsa.Core.Caching;
 
 namespace Irsa.Sts.WebIdentity;
 
@@ -14,8 +14,10 @@ public delegate HttpMessageHandler OidcHandlerFactory(IReadOnlyList<string> thum
 /// <remarks>
 /// Caching honours <c>Cache-Control: max-age</c> within bounds. An unknown <c>kid</c> triggers one refresh, and an
 /// issuer is fetched at most once per <see cref="OidcKeySourceOptions.MinRefreshInterval"/> (concurrent callers share
-/// the fetch). When a refresh fails, the keys already cached keep being served. Keys are never taken from the
-/// token itself (<c>jku</c>, <c>x5u</c>, <c>jwk</c>, <c>x5c</c>): only the issuer's published JWKS counts.
+/// the fetch). When a refresh fails, the keys already cached keep being served for at most
+/// <see cref="OidcKeySourceOptions.MaxStaleKeyAge"/> past their lifetime. The JWKS is fetched only from the issuer's
+/// origin (or <see cref="OidcKeySourceOptions.AllowedJwksOrigins"/>). Keys are never taken from the token itself
+/// (<c>jku</c>, <c>x5u</c>, <c>jwk</c>, <c>x5c</c>): only the issuer's published JWKS counts.
 /// </remarks>
 public sealed class OidcKeySource : IDisposable
 {
@@ -24,8 +26,9 @@ public sealed class OidcKeySource : IDisposable
     private readonly TimeProvider _time;
     private readonly OidcKeySourceOptions _options;
     private readonly OidcHandlerFactory _handlerFactory;
-    private readonly ConcurrentDictionary<string, HttpMessageInvoker> _invokers = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IssuerState> _issuers = new(StringComparer.Ordinal);
+    private readonly BoundedCache<string, HttpMessageInvoker> _invokers;
+    private readonly BoundedCache<string, IssuerState> _issuers;
+    private readonly HashSet<string> _allowedJwksOrigins;
 
     public OidcKeySource(TimeProvider timeProvider, OidcKeySourceOptions? options = null, OidcHandlerFactory? handlerFactory = null)
     {
@@ -33,6 +36,13 @@ public sealed class OidcKeySource : IDisposable
         _time = timeProvider;
         _options = options ?? new OidcKeySourceOptions();
         _handlerFactory = handlerFactory ?? ThumbprintTrust.CreateDefaultHandler;
+
+        // An evicted client may still serve a fetch in flight, so it is not disposed here; the GC reclaims it.
+        _invokers = new BoundedCache<string, HttpMessageInvoker>(_options.MaxIssuers, comparer: StringComparer.Ordinal);
+        _issuers = new BoundedCache<string, IssuerState>(_options.MaxIssuers, comparer: StringComparer.Ordinal);
+        _allowedJwksOrigins = new HashSet<string>(_options.AllowedJwksOrigins.Select(o =>
+            Uri.TryCreate(o, UriKind.Absolute, out var uri) ? Origin(uri)
+            : throw new ArgumentException($"'{o}' is not an origin (scheme://host:port)", nameof(options))), StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -56,6 +66,12 @@ public sealed class OidcKeySource : IDisposable
             keys = state.Keys;
         }
 
+        if (keys is not null && _time.GetUtcNow() >= keys.ExpiresAt + _options.MaxStaleKeyAge)
+        {
+            // The issuer has been unreachable for too long: stale keys may have been revoked meanwhile.
+            return KeyLookup.Unavailable((failure ?? "refresh failed") + "; cached keys too stale");
+        }
+
         if (keys is null)
         {
             return KeyLookup.Unavailable(failure ?? "no keys cached");
@@ -75,7 +91,7 @@ public sealed class OidcKeySource : IDisposable
 
     public void Dispose()
     {
-        foreach (var invoker in _invokers.Values)
+        foreach (var invoker in _invokers.Values())
         {
             invoker.Dispose();
         }
@@ -165,6 +181,11 @@ public sealed class OidcKeySource : IDisposable
         }
 
         var jwksUri = CheckFetchable(jwksText, "jwks_uri");
+        if (Origin(jwksUri) != Origin(discoveryUri) && !_allowedJwksOrigins.Contains(Origin(jwksUri)))
+        {
+            throw new OidcFetchException("jwks_uri is not on the issuer's origin");
+        }
+
         var (set, jwksMaxAge) = await GetJsonAsync(invoker, jwksUri, cancellationToken);
         using (set)
         {
@@ -251,6 +272,9 @@ public sealed class OidcKeySource : IDisposable
 
         return uri;
     }
+
+    /// <summary><c>scheme://host:port</c>, with the default port made explicit and the host lower-cased.</summary>
+    private static string Origin(Uri uri) => $"{uri.Scheme}://{uri.IdnHost}:{uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}".ToLowerInvariant();
 
     private static TimeSpan? Min(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
 

@@ -23,4 +23,20 @@ public sealed class OidcKeySourceOptions
 
     /// <summary>Most keys of each type (RSA, EC) a JWKS may hold, as IAM documents (100 each).</summary>
     public int MaxKeysPerType { get; init; } = 100;
+
+    /// <summary>
+    /// How long after their cache lifetime ran out keys keep being served while refreshes fail (the issuer is down).
+    /// Past it, tokens are refused: a key the issuer revoked while unreachable does not verify tokens forever.
+    /// </summary>
+    public TimeSpan MaxStaleKeyAge { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>Most issuers (and HTTP clients, one per pinned thumbprint set) kept; the least recently used go first.</summary>
+    public int MaxIssuers { get; init; } = 1024;
+
+    /// <summary>
+    /// Origins (<c>scheme://host:port</c>) a discovery document's <c>jwks_uri</c> may point at besides the issuer's own
+    /// origin. Empty by default: a JWKS is fetched only from the issuer's origin, so a registered issuer cannot steer STS
+    /// at another host or port (e.g. a loopback admin port) before any signature is checked.
+    /// </summary>
+    public IReadOnlyList<string> AllowedJwksOrigins { get; init; } = [];
 }
