@@ -17,6 +17,12 @@ internal static class CliOptions
         Recursive = true,
     };
 
+    public static readonly Option<string?> Profile = new("--profile")
+    {
+        Description = "AWS profile with Irsa's endpoint and keys (default: $AWS_PROFILE, else default, else the data folder's admin profile)",
+        Recursive = true,
+    };
+
     public static readonly Option<string> Output = new("--output", "-o")
     {
         Description = "Output format: json or table",
@@ -24,7 +30,7 @@ internal static class CliOptions
         Recursive = true,
     };
 
-    public static IEnumerable<Option> Global => [Data, Endpoint, Output];
+    public static IEnumerable<Option> Global => [Data, Endpoint, Profile, Output];
 
     static CliOptions() => Output.AcceptOnlyFromAmong("json", "table");
 }

@@ -10,11 +10,33 @@ namespace Irsa.Cli.Client;
 /// The CLI's view of a running Irsa: SigV4-signed calls to its public AWS APIs (EKS REST-JSON, IAM/STS query)
 /// and bearer-token calls to a cluster's Kubernetes API. Verbs never touch the database.
 /// </summary>
-internal sealed class IrsaClient(HttpClient http, string endpoint, SigV4Credentials credentials, string region) : IDisposable
+internal sealed class IrsaClient(HttpClient http, ClientSettings settings, ServerCertificatePolicy certificates) : IDisposable
 {
-    public string Endpoint { get; } = endpoint;
+    /// <summary>Errors that say the keys are wrong: the message then names where the keys came from.</summary>
+    private static readonly HashSet<string> CredentialErrors =
+        ["InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "InvalidSignatureException", "ExpiredToken", "ExpiredTokenException"];
 
-    public string Region { get; } = region;
+    public string Endpoint => settings.Endpoint;
+
+    public string Region => settings.Region;
+
+    /// <summary>The CA bundle trusted besides the system roots, for the processes <c>pod run</c> starts.</summary>
+    public string? CaBundleFile => settings.CaBundleFile;
+
+    /// <summary>The server-certificate checks of this client, also used to read an issuer's chain.</summary>
+    public ServerCertificatePolicy Certificates => certificates;
+
+    public static IrsaClient Create(ClientSettings settings)
+    {
+        // Loaded for http endpoints too: an issuer's public URL may be https (associate-oidc-provider reads its chain).
+        var certificates = ServerCertificatePolicy.Load(settings.CaBundleFile);
+        var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (request, certificate, chain, errors) =>
+                certificates.Validate(request.RequestUri!.Host, certificate, chain, errors),
+        };
+        return new IrsaClient(new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(100) }, settings, certificates);
+    }
 
     /// <summary>Sends an EKS REST-JSON call and returns the response object; AWS errors become <see cref="CliError"/>.</summary>
     public async Task<JsonObject> EksAsync(HttpMethod method, string path, JsonObject? body = null, CancellationToken cancellationToken = default)
@@ -23,9 +45,9 @@ internal sealed class IrsaClient(HttpClient http, string endpoint, SigV4Credenti
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            var code = response.Headers.TryGetValues("x-amzn-ErrorType", out var types) ? types.First() : response.StatusCode.ToString();
-            var message = TryParse(text)?["message"]?.GetValue<string>() ?? text;
-            throw new CliError($"{code}: {message}");
+            var code = response.Headers.TryGetValues("x-amzn-ErrorType", out var types) ? types.First().Split(':')[0] : response.StatusCode.ToString();
+            var message = (TryParse(text)?["message"] as JsonValue)?.ToString() ?? $"HTTP {(int)response.StatusCode} from {Endpoint}, not an AWS error: is it an Irsa server?";
+            throw Error(code, message);
         }
 
         return TryParse(text) ?? throw new CliError("the server answered with something that is not JSON");
@@ -40,13 +62,14 @@ internal sealed class IrsaClient(HttpClient http, string endpoint, SigV4Credenti
             .Concat(parameters)
             .Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
         using var response = await SendSignedAsync(HttpMethod.Post, "/", service, form, "application/x-www-form-urlencoded; charset=utf-8", cancellationToken);
-        var document = XDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        var document = TryParseXml(await response.Content.ReadAsStringAsync(cancellationToken))
+            ?? throw new CliError($"HTTP {(int)response.StatusCode} from {Endpoint} is not an AWS answer: is it an Irsa server?");
         if (!response.IsSuccessStatusCode)
         {
             var error = document.Descendants().FirstOrDefault(e => e.Name.LocalName == "Error");
             var code = error?.Elements().FirstOrDefault(e => e.Name.LocalName == "Code")?.Value;
             var message = error?.Elements().FirstOrDefault(e => e.Name.LocalName == "Message")?.Value;
-            throw new AwsCallException(code ?? response.StatusCode.ToString(), message ?? "");
+            throw Error(code ?? response.StatusCode.ToString(), message ?? "");
         }
 
         return document.Descendants().FirstOrDefault(e => e.Name.LocalName == action + "Result");
@@ -63,7 +86,7 @@ internal sealed class IrsaClient(HttpClient http, string endpoint, SigV4Credenti
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");
         }
 
-        using var response = await http.SendAsync(request, cancellationToken);
+        using var response = await SendAsync(request, cancellationToken);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
     }
 
@@ -81,7 +104,7 @@ internal sealed class IrsaClient(HttpClient http, string endpoint, SigV4Credenti
         }
 
         var signed = SigV4Signer.Sign(new SigV4Request(method.Method, uri.AbsolutePath, uri.Query.TrimStart('?'), headers, SigV4Payload.FromBytes(bytes)),
-            credentials, Region, service, TimeProvider.System.GetUtcNow());
+            settings.Credentials, Region, service, TimeProvider.System.GetUtcNow());
         using var request = new HttpRequestMessage(method, uri);
         if (body is not null)
         {
@@ -94,7 +117,39 @@ internal sealed class IrsaClient(HttpClient http, string endpoint, SigV4Credenti
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        return await http.SendAsync(request, cancellationToken);
+        return await SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Sends a request; a refused server certificate becomes one line saying why, not .NET's generic TLS error.</summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException) when (certificates.Rejection is { } reason)
+        {
+            throw new CliError($"refusing to talk to {request.RequestUri!.Authority}: {reason}");
+        }
+        catch (TaskCanceledException error) when (error.InnerException is TimeoutException)
+        {
+            throw new CliError($"{request.RequestUri!.Authority} did not answer within {http.Timeout.TotalSeconds:0} s");
+        }
+    }
+
+    private AwsCallException Error(string code, string message) =>
+        new(code, CredentialErrors.Contains(code) ? $"{message} (credentials from {settings.CredentialSource})" : message);
+
+    private static XDocument? TryParseXml(string text)
+    {
+        try
+        {
+            return XDocument.Parse(text);
+        }
+        catch (System.Xml.XmlException)
+        {
+            return null;
+        }
     }
 
     private static JsonObject? TryParse(string text)

@@ -77,38 +77,53 @@ public sealed class JsonPatchTests
         Assert.Equal("""{"a":[1,2]}""", document!.ToJsonString());
     }
 
-    /// <summary>Every upstream case: its expected patch applies to its pod, and each added value is where the patch put it.</summary>
+    /// <summary>Every case of Irsa's webhook fixtures: its patch applies to its pod, and each added value is where the patch put it.</summary>
     [Fact]
+    public void FixturePatches_ApplyToTheirPods()
+    {
+        var cases = JsonNode.Parse(File.ReadAllText(WebhookTestData.PodMutationFixturesFile()))!["cases"]!.AsArray();
+        Assert.NotEmpty(cases);
+
+        foreach (var fixture in cases)
+        {
+            AssertPatchApplies((string)fixture!["name"]!, KubernetesJson.Deserialize<V1Pod>(fixture["pod"]!.ToJsonString()), fixture["patch"]!.ToJsonString());
+        }
+    }
+
+    /// <summary>Differential check, where upstream's data is beside the clone: the same for every upstream case.</summary>
+    [UpstreamConformanceFact]
     public void UpstreamExpectedPatches_ApplyToTheirPods()
     {
-        var folder = WebhookTestData.ConformanceFolder();
-        Assert.True(Directory.Exists(folder), "conformance data folder is missing: " + folder);
-        var files = Directory.EnumerateFiles(folder, "*.pod.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var files = Directory.EnumerateFiles(WebhookTestData.ConformanceFolder(), "*.pod.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(24, files.Count);
 
         foreach (var file in files)
         {
             var pod = KubernetesYaml.Deserialize<V1Pod>(File.ReadAllText(file));
-            var patchText = pod.Metadata.Annotations[Expected];
-            var before = JsonNode.Parse(KubernetesJson.Serialize(pod))!;
-            var patch = JsonNode.Parse(patchText)!.AsArray();
-
-            var after = JsonPatch.Apply(before, Encoding.UTF8.GetBytes(patchText))!;
-
-            foreach (var op in patch)
-            {
-                var path = op!["path"]!.GetValue<string>();
-                Assert.True(JsonNode.DeepEquals(op["value"], Resolve(after, path)), $"{Path.GetFileName(file)}: {path}");
-            }
-
-            // Nothing outside the patched paths moved, and the result is still a pod.
-            Assert.True(JsonNode.DeepEquals(before["metadata"]!["name"], after["metadata"]!["name"]), file);
-            var volumesBefore = before["spec"]!["volumes"]?.AsArray().Count ?? 0;
-            var addsVolume = patch.Any(op => op!["path"]!.GetValue<string>().StartsWith("/spec/volumes", StringComparison.Ordinal));
-            Assert.Equal(volumesBefore + (addsVolume ? 1 : 0), after["spec"]!["volumes"]?.AsArray().Count ?? 0);
-            var mutated = KubernetesJson.Deserialize<V1Pod>(after.ToJsonString());
-            Assert.Equal(pod.Spec.Containers.Count, mutated.Spec.Containers.Count);
+            AssertPatchApplies(Path.GetFileName(file), pod, pod.Metadata.Annotations[Expected]);
         }
+    }
+
+    private static void AssertPatchApplies(string label, V1Pod pod, string patchText)
+    {
+        var before = JsonNode.Parse(KubernetesJson.Serialize(pod))!;
+        var patch = JsonNode.Parse(patchText)!.AsArray();
+
+        var after = JsonPatch.Apply(before, Encoding.UTF8.GetBytes(patchText))!;
+
+        foreach (var op in patch)
+        {
+            var path = op!["path"]!.GetValue<string>();
+            Assert.True(JsonNode.DeepEquals(op["value"], Resolve(after, path)), $"{label}: {path}");
+        }
+
+        // Nothing outside the patched paths moved, and the result is still a pod.
+        Assert.True(JsonNode.DeepEquals(before["metadata"]!["name"], after["metadata"]!["name"]), label);
+        var volumesBefore = before["spec"]!["volumes"]?.AsArray().Count ?? 0;
+        var addsVolume = patch.Any(op => op!["path"]!.GetValue<string>().StartsWith("/spec/volumes", StringComparison.Ordinal));
+        Assert.Equal(volumesBefore + (addsVolume ? 1 : 0), after["spec"]!["volumes"]?.AsArray().Count ?? 0);
+        var mutated = KubernetesJson.Deserialize<V1Pod>(after.ToJsonString());
+        Assert.Equal(pod.Spec.Containers.Count, mutated.Spec.Containers.Count);
     }
 
     private static JsonNode? Resolve(JsonNode root, string pointer)

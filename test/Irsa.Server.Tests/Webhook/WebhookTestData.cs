@@ -81,14 +81,20 @@ internal static class WebhookTestData
         return certificate.Thumbprint;
     }
 
-    /// <summary>The shared conformance folder, found from the repository root (the folder holding <c>Irsa.slnx</c>).</summary>
-    public static string ConformanceFolder()
+    /// <summary>Upstream's conformance folder for the differential checks: <c>../shared/conformance/pod-identity-webhook</c> beside the clone.</summary>
+    public static string ConformanceFolder() => Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "conformance", "pod-identity-webhook"));
+
+    /// <summary>Irsa's own webhook cases, kept with the webhook's unit tests.</summary>
+    public static string PodMutationFixturesFile() => Path.Combine(RepositoryRoot(), "test", "Irsa.Webhook.Tests", "Fixtures", "pod-mutations.json");
+
+    /// <summary>The folder holding <c>Irsa.slnx</c>, found from the test binaries.</summary>
+    private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Irsa.slnx")))
             {
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "conformance", "pod-identity-webhook"));
+                return dir.FullName;
             }
         }
 

@@ -35,7 +35,7 @@ internal static class AssociateOidcProviderCommand
         if (issuer.StartsWith("https://", StringComparison.Ordinal))
         {
             // STS trusts an issuer whose certificate does not chain to a public root only through the provider's thumbprints.
-            parameters.Add(new("ThumbprintList.member.1", await Client.TlsThumbprint.FetchAsync(new Uri(issuer), cancellationToken)));
+            parameters.Add(new("ThumbprintList.member.1", await Client.TlsThumbprint.FetchAsync(new Uri(issuer), client.Certificates, cancellationToken)));
         }
 
         try

@@ -33,6 +33,9 @@ internal static class CreateServiceAccountCommand
                 throw new CliError("give the role permissions with --attach-policy-arn ARN or --policy-file FILE");
             }
 
+            // Read before anything is created, so a bad file leaves no half-made role behind.
+            var inlinePolicy = file is null ? null : await ReadPolicyAsync(file, ct);
+
             using var client = CliEnvironment.Client(parse);
             var clusterName = parse.GetValue(cluster)!;
             var described = (JsonObject)(await client.EksAsync(HttpMethod.Get, "/clusters/" + Uri.EscapeDataString(clusterName), null, ct))["cluster"]!;
@@ -62,10 +65,10 @@ internal static class CreateServiceAccountCommand
                 await client.QueryAsync("iam", "AttachRolePolicy", [new("RoleName", role), new("PolicyArn", arn)], ct);
             }
 
-            if (file is not null)
+            if (inlinePolicy is not null)
             {
                 await client.QueryAsync("iam", "PutRolePolicy",
-                    [new("RoleName", role), new("PolicyName", "irsa-" + serviceAccount.Name), new("PolicyDocument", await File.ReadAllTextAsync(file, ct))], ct);
+                    [new("RoleName", role), new("PolicyName", "irsa-" + serviceAccount.Name), new("PolicyDocument", inlinePolicy)], ct);
             }
 
             await Pod.ClusterAccess.AnnotateServiceAccountAsync(client, clusterName, serviceAccount.Namespace, serviceAccount.Name,
@@ -76,6 +79,25 @@ internal static class CreateServiceAccountCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The policy file's text, once it is known to be a JSON object (IAM judges the rest).</summary>
+    private static async Task<string> ReadPolicyAsync(string file, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(file))
+        {
+            throw new CliError($"--policy-file {file}: no such file");
+        }
+
+        var text = await File.ReadAllTextAsync(file, cancellationToken);
+        try
+        {
+            return JsonNode.Parse(text) is JsonObject ? text : throw new CliError($"--policy-file {file}: not a JSON object (an IAM policy document)");
+        }
+        catch (System.Text.Json.JsonException error)
+        {
+            throw new CliError($"--policy-file {file}: not JSON ({error.Message})");
+        }
     }
 
     /// <summary>The least-privilege IRSA trust policy: this provider, audience <c>sts.amazonaws.com</c>, exactly this service account.</summary>

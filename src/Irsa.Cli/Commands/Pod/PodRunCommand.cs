@@ -42,7 +42,7 @@ internal static class PodRunCommand
                 await using var tokens = new ProjectedTokenManager(TokenSpec(pod, podNamespace, podName, account),
                     new ProjectedTokenManagerOptions { RootDirectory = root.FullName }, new HttpTokenRequester(access));
                 await tokens.StartAsync(ct);
-                var startInfo = ProcessStart(pod, tokens, client.Endpoint, CliEnvironment.CertificateAuthorityFile(parse));
+                var startInfo = ProcessStart(pod, tokens, client.Endpoint, client.CaBundleFile);
                 return await RunAsync(startInfo, argv, ct);
             }
             finally
