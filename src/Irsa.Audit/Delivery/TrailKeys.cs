@@ -31,8 +31,8 @@ public static class TrailKeys
 
     /// <summary>The delivery time encoded in a log key (minute precision), or <c>null</c>.</summary>
     public static DateTimeOffset? LogKeyTime(string key) =>
-        key.Length > 39 && key.EndsWith(".json.gz", StringComparison.Ordinal) &&
-        DateTimeOffset.TryParseExact(key[^38..^25], "yyyyMMdd'T'HHmm'Z'", CultureInfo.InvariantCulture,
+        key.Length > 40 && key.EndsWith(".json.gz", StringComparison.Ordinal) &&
+        DateTimeOffset.TryParseExact(key[^39..^25], "yyyyMMdd'T'HHmm'Z'", CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
             ? time
             : null;
