@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Irsa.Audit.Delivery;
 using Irsa.Audit.Query;
@@ -43,7 +44,7 @@ public sealed class AuditTrail : IAsyncDisposable
         _connection = connection;
         _signingKey = signingKey;
         _lastDelivery = lastDelivery;
-        Queries = new AuditQueries(options.JournalPath, time);
+        Queries = new AuditQueries(options.JournalPath);
         _deliveryTimer = time.CreateTimer(_ => _commands.Writer.TryWrite(new Deliver(force: false)), null, Timeout.InfiniteTimeSpan,
             Timeout.InfiniteTimeSpan);
         ArmDeliveryTimer();
@@ -132,6 +133,40 @@ public sealed class AuditTrail : IAsyncDisposable
         var now = _time.GetUtcNow();
         using var connection = JournalSchema.OpenReader(_options.JournalPath);
         return DigestSigningKey.List(connection, start ?? now, end ?? now);
+    }
+
+    /// <summary>
+    /// CloudTrail's <c>ListPublicKeys</c>: every key that signed digests between <c>StartTime</c> and <c>EndTime</c>
+    /// (epoch seconds; omitted means now), <c>Value</c> being the base64 PKCS#1 DER validate-logs loads.
+    /// </summary>
+    public CloudTrailResult ListPublicKeys(JsonElement request)
+    {
+        if (!EpochSeconds.TryRead(request, "StartTime", out var start) || !EpochSeconds.TryRead(request, "EndTime", out var end) ||
+            (start is not null && end is not null && start > end))
+        {
+            return new CloudTrailResult(null, CloudTrailErrors.InvalidTimeRange());
+        }
+
+        var keys = ListPublicKeys(start is null ? null : DateTimeOffset.FromUnixTimeSeconds(start.Value),
+            end is null ? null : DateTimeOffset.FromUnixTimeSeconds(end.Value));
+        var list = new JsonArray();
+        foreach (var key in keys)
+        {
+            var item = new JsonObject
+            {
+                ["Value"] = Convert.ToBase64String(key.Value),
+                ["ValidityStartTime"] = key.ValidityStartTime.ToUnixTimeSeconds(),
+            };
+            if (key.ValidityEndTime is { } validityEnd)
+            {
+                item["ValidityEndTime"] = validityEnd.ToUnixTimeSeconds();
+            }
+
+            item["Fingerprint"] = key.Fingerprint;
+            list.Add(item);
+        }
+
+        return new CloudTrailResult(new JsonObject { ["PublicKeyList"] = list }, null);
     }
 
     /// <summary>The start of the oldest digest still kept, for verifying after retention has pruned older ones.</summary>

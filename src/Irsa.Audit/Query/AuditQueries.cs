@@ -80,13 +80,8 @@ public sealed partial class AuditQueries
         """;
 
     private readonly string _journalPath;
-    private readonly TimeProvider _time;
 
-    internal AuditQueries(string journalPath, TimeProvider time)
-    {
-        _journalPath = journalPath;
-        _time = time;
-    }
+    internal AuditQueries(string journalPath) => _journalPath = journalPath;
 
     /// <summary>Events appended after <paramref name="sequence"/>, oldest first (for <c>irsa audit tail --follow</c>).</summary>
     public Task<IReadOnlyList<AuditEvent>> ReadAfterAsync(long sequence, int limit = 100, CancellationToken cancellationToken = default) =>
