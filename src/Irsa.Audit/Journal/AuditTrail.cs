@@ -242,8 +242,9 @@ public sealed class AuditTrail : IAsyncDisposable
                 batch[i].Completion.TrySetResult(sequences[i]);
             }
         }
-        catch (Exception e) when (e is SqliteException or IOException)
+        catch (Exception e)
         {
+            // Whatever went wrong, the waiters must hear of it and the loop must live on for the next batch.
             foreach (var append in batch)
             {
                 append.Fail(e);
@@ -274,8 +275,9 @@ public sealed class AuditTrail : IAsyncDisposable
                     break;
             }
         }
-        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
+            // As for appends: report to the caller, keep the writer loop alive.
             command.Fail(e);
         }
     }

@@ -78,7 +78,7 @@ public sealed partial class AuditQueries
             where.Append(" AND (e.event_time < $after_time OR (e.event_time = $after_time AND e.seq < $after_seq))");
         }
 
-        var rows = await ReadAsync($"SELECT {EventColumns.Replace("seq,", "e.seq,", StringComparison.Ordinal)} FROM events e WHERE {where} " +
+        var rows = await ReadAsync($"SELECT {EventColumns} FROM events e WHERE {where} " +
                                    "ORDER BY e.event_time DESC, e.seq DESC LIMIT $limit", command =>
         {
             command.Parameters.AddWithValue("$account", accountId);
