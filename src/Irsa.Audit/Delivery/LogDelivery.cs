@@ -53,7 +53,7 @@ internal static class LogDelivery
     /// <summary>Writes every planned file not yet on disk (logs first, so a digest never names a missing log).</summary>
     public static void Materialize(SqliteConnection connection, string directory)
     {
-        foreach (var key in Strings(connection, "SELECT s3_key FROM log_files WHERE written = 0"))
+        foreach (var key in JournalSchema.ReadStrings(connection, "SELECT s3_key FROM log_files WHERE written = 0"))
         {
             using (var select = connection.CreateCommand())
             {
@@ -270,20 +270,6 @@ internal static class LogDelivery
         }
 
         return chains;
-    }
-
-    private static List<string> Strings(SqliteConnection connection, string sql)
-    {
-        using var select = connection.CreateCommand();
-        select.CommandText = sql;
-        using var reader = select.ExecuteReader();
-        var values = new List<string>();
-        while (reader.Read())
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
     }
 
     private static void MarkWritten(SqliteConnection connection, string table, string key)

@@ -105,6 +105,26 @@ internal static class JournalSchema
         return connection;
     }
 
+    /// <summary>The first column of every row <paramref name="sql"/> returns, as strings.</summary>
+    public static List<string> ReadStrings(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var select = connection.CreateCommand();
+        select.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            select.Parameters.AddWithValue(name, value);
+        }
+
+        using var reader = select.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
     public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();

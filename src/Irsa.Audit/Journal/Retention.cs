@@ -15,30 +15,10 @@ internal static class Retention
 {
     public static PruneResult Prune(SqliteConnection connection, string directory, DateTimeOffset cutoff)
     {
-        var digests = new List<string>();
-        var logs = new List<string>();
-        using (var select = connection.CreateCommand())
-        {
-            select.CommandText = "SELECT s3_key FROM digests WHERE end_time < $cutoff AND written = 1";
-            select.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeSeconds());
-            using var reader = select.ExecuteReader();
-            while (reader.Read())
-            {
-                digests.Add(reader.GetString(0));
-            }
-        }
-
-        using (var select = connection.CreateCommand())
-        {
-            // A log is listed by the digest of the delivery that wrote it, so it is no younger than that digest's end.
-            select.CommandText = "SELECT s3_key FROM log_files WHERE delivered_at < $cutoff AND written = 1";
-            select.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeSeconds());
-            using var reader = select.ExecuteReader();
-            while (reader.Read())
-            {
-                logs.Add(reader.GetString(0));
-            }
-        }
+        var cutoffSeconds = ("$cutoff", (object)cutoff.ToUnixTimeSeconds());
+        var digests = JournalSchema.ReadStrings(connection, "SELECT s3_key FROM digests WHERE end_time < $cutoff AND written = 1", cutoffSeconds);
+        // A log is listed by the digest of the delivery that wrote it, which ends at the log's delivery time.
+        var logs = JournalSchema.ReadStrings(connection, "SELECT s3_key FROM log_files WHERE delivered_at < $cutoff AND written = 1", cutoffSeconds);
 
         var records = 0;
         using (var transaction = connection.BeginTransaction())

@@ -185,4 +185,47 @@ public class DeliveryTests
         Assert.Equal("logs-111122223333-bucket", json["digestS3Bucket"]!.GetValue<string>());
         Assert.Equal("logs-111122223333-bucket", json["logFiles"]![0]!["s3Bucket"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Files_a_crash_left_unwritten_are_written_again_byte_for_byte_on_open()
+    {
+        await using var fixture = new TrailFixture(Ten);
+        await fixture.Trail.AppendAsync(new AuditEntry(Samples.AssumeRoleWithWebIdentity(eventTime: Ten.AddMinutes(5))));
+        fixture.Time.SetUtcNow(Ten.AddHours(1));
+        await fixture.Trail.DeliverIfDueAsync();
+        var log = Assert.Single(TrailFiles.Logs(fixture.Directory));
+        var digest = Assert.Single(TrailFiles.Digests(fixture.Directory));
+        var logContent = TrailFiles.Gunzip(log);
+        var digestContent = TrailFiles.Gunzip(digest);
+        await fixture.Trail.DisposeAsync();
+
+        // The state a crash after the delivery's commit and before its files leaves behind.
+        File.Delete(log);
+        File.Delete(digest);
+        File.Delete(digest + ".sig");
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={fixture.Options.JournalPath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE log_files SET written = 0; UPDATE digests SET written = 0;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await fixture.ReopenAsync();
+
+        Assert.Equal(logContent, TrailFiles.Gunzip(log));
+        Assert.Equal(digestContent, TrailFiles.Gunzip(digest));
+        var report = await Irsa.Audit.Verification.AuditVerifier.VerifyAsync(fixture.Directory, Ten, Ten.AddHours(1), fixture.Trail.ListPublicKeys(Ten, Ten.AddHours(3)));
+        Assert.True(report.IsValid);
+        Assert.Equal((1, 1), (report.ValidDigests, report.ValidLogs));
+    }
+
+    [Fact]
+    public async Task Appending_to_a_disposed_trail_fails()
+    {
+        var fixture = new TrailFixture(Ten);
+        await fixture.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => fixture.Trail.AppendAsync(new AuditEntry(Samples.AssumeRoleWithWebIdentity())));
+    }
 }
