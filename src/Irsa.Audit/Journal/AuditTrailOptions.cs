@@ -21,7 +21,7 @@ public sealed record AuditTrailOptions
     /// <summary>The most appends committed in one transaction.</summary>
     public int MaxBatchSize { get; init; } = 512;
 
-    public string JournalPath => Path.Combine(Directory, "journal.db");
+    public string JournalPath => Path.Combine(Directory, JournalSchema.FileName);
 
     public string BucketFor(string accountId) => BucketNameFormat.Replace("{account}", accountId, StringComparison.Ordinal);
 }

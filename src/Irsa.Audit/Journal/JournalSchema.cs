@@ -5,6 +5,8 @@ namespace Irsa.Audit.Journal;
 /// <summary>The journal's tables and how its connections are opened.</summary>
 internal static class JournalSchema
 {
+    public const string FileName = "journal.db";
+
     private const string Tables = """
         CREATE TABLE IF NOT EXISTS events (
             seq INTEGER PRIMARY KEY,

@@ -3,11 +3,12 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Irsa.Audit.Delivery;
+using Irsa.Audit.Journal;
 using Irsa.Audit.Records;
 
 namespace Irsa.Audit.Verification;
 
-/// <summary>What <see cref="AuditVerifier.VerifyAsync"/> found, counted and worded as <c>aws cloudtrail validate-logs</c> does.</summary>
+/// <summary>What <c>AuditVerifier.VerifyAsync</c> found, counted and worded as <c>aws cloudtrail validate-logs</c> does.</summary>
 /// <param name="Problems">validate-logs' stderr lines: <c>Digest file\ts3://…\tINVALID: …</c>, <c>Log file\ts3://…\tINVALID: …</c>, gaps.</param>
 /// <param name="Valid">validate-logs' <c>--verbose</c> lines for files found valid.</param>
 /// <param name="ValidDigests">Digests whose signature and chain verified.</param>
@@ -56,6 +57,22 @@ public static class AuditVerifier
 {
     private static readonly string[] RequiredDigestFields =
         ["digestPublicKeyFingerprint", "digestS3Bucket", "digestS3Object", "previousDigestSignature", "digestEndTime", "digestStartTime"];
+
+    /// <summary>
+    /// Verifies with the public keys recorded in the trail's own journal (<c>folder/journal.db</c>), like validate-logs
+    /// asking ListPublicKeys for <c>[from, to + 2 h]</c>. Someone able to rewrite the journal can also replace those keys:
+    /// to detect that, verify with a key list kept elsewhere (the other overload).
+    /// </summary>
+    public static Task<VerificationReport> VerifyAsync(string folder, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        List<PublicKeyInfo> keys;
+        using (var connection = JournalSchema.OpenReader(Path.Combine(folder, JournalSchema.FileName)))
+        {
+            keys = DigestSigningKey.List(connection, from, to.AddHours(2));
+        }
+
+        return VerifyAsync(folder, from, to, keys, cancellationToken);
+    }
 
     public static Task<VerificationReport> VerifyAsync(string folder, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<PublicKeyInfo> publicKeys,
         CancellationToken cancellationToken = default) =>

@@ -58,6 +58,15 @@ public class AuditVerifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_journals_own_key_list_verifies_the_untouched_trail_too()
+    {
+        var report = await AuditVerifier.VerifyAsync(_fixture.Directory, Ten, Thirteen);
+
+        Assert.True(report.IsValid);
+        Assert.Equal(3, report.ValidDigests);
+    }
+
+    [Fact]
     public async Task A_flipped_byte_in_a_log_file_is_reported()
     {
         var log = Logs[0];
