@@ -284,27 +284,34 @@ public sealed class AuditTrail : IAsyncDisposable
 
     private void DeliverNow(bool force)
     {
-        var now = CloudTrailTime.TruncateToSeconds(_time.GetUtcNow());
-        if (!force && now < NextBoundary(_lastDelivery))
+        try
         {
-            return;
-        }
+            var now = CloudTrailTime.TruncateToSeconds(_time.GetUtcNow());
+            if (!force && now < NextBoundary(_lastDelivery))
+            {
+                return; // Early (a timer may fire a little before the clock reads the boundary): the timer is re-armed below.
+            }
 
-        using (var transaction = _connection.BeginTransaction())
+            using (var transaction = _connection.BeginTransaction())
+            {
+                LogDelivery.Plan(_connection, transaction, _options, _signingKey, now, _lastDelivery);
+                using var state = _connection.CreateCommand();
+                state.Transaction = transaction;
+                state.CommandText = "INSERT INTO trail_state (name, value) VALUES ($name, $value) ON CONFLICT (name) DO UPDATE SET value = $value";
+                state.Parameters.AddWithValue("$name", LastDeliveryState);
+                state.Parameters.AddWithValue("$value", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+                state.ExecuteNonQuery();
+                transaction.Commit();
+            }
+
+            _lastDelivery = now;
+            LogDelivery.Materialize(_connection, _options.Directory);
+        }
+        finally
         {
-            LogDelivery.Plan(_connection, transaction, _options, _signingKey, now, _lastDelivery);
-            using var state = _connection.CreateCommand();
-            state.Transaction = transaction;
-            state.CommandText = "INSERT INTO trail_state (name, value) VALUES ($name, $value) ON CONFLICT (name) DO UPDATE SET value = $value";
-            state.Parameters.AddWithValue("$name", LastDeliveryState);
-            state.Parameters.AddWithValue("$value", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-            state.ExecuteNonQuery();
-            transaction.Commit();
+            // Always re-armed, so one failed or early delivery never stops the hourly schedule.
+            ArmDeliveryTimer();
         }
-
-        _lastDelivery = now;
-        LogDelivery.Materialize(_connection, _options.Directory);
-        ArmDeliveryTimer();
     }
 
     private void ArmDeliveryTimer()

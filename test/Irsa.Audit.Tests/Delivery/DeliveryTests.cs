@@ -100,14 +100,33 @@ public class DeliveryTests
 
         fixture.Time.Advance(TimeSpan.FromHours(1));
 
-        // The timer only queues the delivery; wait for the writer to carry it out (no time is asserted).
+        await WaitForDigestAsync(fixture);
+        Assert.Single(TrailFiles.Digests(fixture.Directory));
+        Assert.Single(TrailFiles.Logs(fixture.Directory));
+    }
+
+    [Fact]
+    public async Task An_early_delivery_request_delivers_nothing_and_the_boundary_still_does()
+    {
+        await using var fixture = new TrailFixture(Ten);
+        await fixture.Trail.AppendAsync(new AuditEntry(Samples.AssumeRoleWithWebIdentity(eventTime: Ten.AddMinutes(5))));
+        fixture.Time.SetUtcNow(Ten.AddHours(1).AddMilliseconds(-100));
+
+        await fixture.Trail.DeliverIfDueAsync();
+        Assert.Empty(TrailFiles.Digests(fixture.Directory));
+
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(100));
+        await WaitForDigestAsync(fixture);
+        Assert.Equal("2026-12-02T11:00:00Z", TrailFiles.ReadJson(Assert.Single(TrailFiles.Digests(fixture.Directory)))["digestEndTime"]!.GetValue<string>());
+    }
+
+    /// <summary>The timer only queues a delivery; wait for the writer to carry it out (no time is asserted).</summary>
+    private static async Task WaitForDigestAsync(TrailFixture fixture)
+    {
         for (var i = 0; i < 500 && TrailFiles.Digests(fixture.Directory).Count == 0; i++)
         {
             await Task.Delay(20);
         }
-
-        Assert.Single(TrailFiles.Digests(fixture.Directory));
-        Assert.Single(TrailFiles.Logs(fixture.Directory));
     }
 
     [Fact]
