@@ -1,0 +1,27 @@
+namespace Irsa.Audit.Journal;
+
+/// <summary>Where and how the audit trail keeps its journal, log files and digests.</summary>
+public sealed record AuditTrailOptions
+{
+    /// <summary>The folder the trail owns: <c>journal.db</c> and the <c>AWSLogs/</c> tree live here.</summary>
+    public required string Directory { get; init; }
+
+    /// <summary>The trail's name, part of every digest file name.</summary>
+    public string TrailName { get; init; } = "irsa";
+
+    /// <summary>The trail's home region, part of every digest file name.</summary>
+    public string HomeRegion { get; init; } = "us-east-1";
+
+    /// <summary>The bucket named in digests (<c>digestS3Bucket</c>, <c>s3Bucket</c>); <c>{account}</c> is replaced by the account id.</summary>
+    public string BucketNameFormat { get; init; } = "irsa-audit-{account}";
+
+    /// <summary>How long records, log files and digests are kept by <see cref="AuditTrail.PruneAsync"/>.</summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>The most appends committed in one transaction.</summary>
+    public int MaxBatchSize { get; init; } = 512;
+
+    public string JournalPath => Path.Combine(Directory, JournalSchema.FileName);
+
+    public string BucketFor(string accountId) => BucketNameFormat.Replace("{account}", accountId, StringComparison.Ordinal);
+}
