@@ -1,9 +1,10 @@
 using System.Globalization;
+using System.Text;
 
 namespace Irsa.Core.Audit;
 
 /// <summary>
-/// How an <see cref="Explanation"/> quotes values. Many come from the caller (token claims, request values), so each is cut
+/// How an <see cref="Explanation"/> is written as text (values quoted; the whole rendered for <c>irsa audit explain</c>). Many values come from the caller (token claims, request values), so each is cut
 /// to <see cref="MaxValueLength"/> and lists to <see cref="MaxListItems"/>: a crafted request cannot flood the trail.
 /// </summary>
 public static class ExplanationText
@@ -32,5 +33,35 @@ public static class ExplanationText
         return unixSeconds < DateTimeOffset.MinValue.ToUnixTimeSeconds() || unixSeconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds()
             ? seconds
             : DateTimeOffset.FromUnixTimeSeconds(unixSeconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) + " (" + seconds + ")";
+    }
+
+    /// <summary>
+    /// The summary, the check that failed, each detail on its own line, then each policy statement involved with its
+    /// source and line-numbered text.
+    /// </summary>
+    public static string Render(Explanation explanation)
+    {
+        ArgumentNullException.ThrowIfNull(explanation);
+        var text = new StringBuilder();
+        text.Append(explanation.Summary).Append('\n');
+        text.Append("Failed check: ").Append(explanation.Check).Append('\n');
+        foreach (var detail in explanation.Details)
+        {
+            text.Append("  - ").Append(detail).Append('\n');
+        }
+
+        foreach (var policy in explanation.Policies)
+        {
+            text.Append('\n');
+            text.Append(CultureInfo.InvariantCulture, $"{policy.Source}, lines {policy.StartLine}-{policy.EndLine}:\n");
+            var width = policy.EndLine.ToString(CultureInfo.InvariantCulture).Length;
+            var lines = policy.Text.Split('\n');
+            for (var i = 0; i < lines.Length; i++)
+            {
+                text.Append((policy.StartLine + i).ToString(CultureInfo.InvariantCulture).PadLeft(width)).Append(" | ").Append(lines[i].TrimEnd('\r')).Append('\n');
+            }
+        }
+
+        return text.ToString();
     }
 }

@@ -33,7 +33,8 @@ public sealed class DenialExplanationTests
     }
 
     private static async Task<AuthorizationOutcome> AuthorizeCreateRoleAsync(IamTestHost host, CallerIdentity caller) =>
-        (await host.Catalog.AuthorizeAsync(host.Authorizer, caller, "CreateRole", Params("CreateRole", ("RoleName", "X"))))!;
+        await host.Authorizer.AuthorizeAsync(caller, "iam:CreateRole",
+            (await host.Catalog.ResolveAsync(IamActionCatalog.Find("CreateRole")!, Params("CreateRole", ("RoleName", "X")), caller.AccountId)).ResourceArn);
 
     [Fact]
     public async Task Allowed_calls_carry_no_explanation()
