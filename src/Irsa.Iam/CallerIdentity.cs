@@ -78,5 +78,11 @@ public sealed record CallerSession(
     /// <summary>The pod whose service-account token obtained the session (sealed in it); <c>null</c> for other sessions.</summary>
     public PodAttribution? Pod { get; init; }
 
+    /// <summary>When the session's credentials were issued (CloudTrail's <c>sessionContext.attributes.creationDate</c>).</summary>
+    public DateTimeOffset? IssuedAt { get; init; }
+
+    /// <summary>The IAM OIDC provider the session was federated through, if any (CloudTrail's <c>webIdFederationData</c>).</summary>
+    public string? FederatedProvider { get; init; }
+
     public static CallerSession Empty { get; } = new(null, new Dictionary<string, string>(), null);
 }

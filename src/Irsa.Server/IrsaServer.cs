@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Irsa.Audit.Journal;
 using Irsa.Core.Security;
 using Irsa.Server.Hosting;
 using Irsa.Storage;
@@ -101,6 +102,16 @@ public sealed class IrsaServer : IAsyncDisposable
         builder.Services.AddSingleton(protector);
         builder.Services.AddSingleton<IDocumentStore>(store);
         builder.Services.AddSingleton(options);
+        if (options.AuditTrail)
+        {
+            builder.Services.AddSingleton(AuditTrail.Open(new AuditTrailOptions
+            {
+                Directory = data.CloudTrail,
+                HomeRegion = options.Region,
+                Retention = options.AuditRetention,
+            }, protector, time));
+        }
+
         ServerComposition.AddServices(builder.Services);
 
         var app = builder.Build();
@@ -124,7 +135,15 @@ public sealed class IrsaServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         var store = _app.Services.GetRequiredService<IDocumentStore>();
+        var trail = _app.Services.GetService<AuditTrail>();
         await _app.DisposeAsync();
+        if (trail is not null)
+        {
+            // A graceful stop closes the current log files and writes their digests: nothing waits for the hour to end.
+            await trail.CloseCurrentAsync();
+            await trail.DisposeAsync();
+        }
+
         // The endpoint file means "a server is running here"; a stopped server must not leave it behind.
         File.Delete(Context.Data.EndpointFile);
         await store.DisposeAsync();

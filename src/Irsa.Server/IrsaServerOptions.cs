@@ -47,6 +47,12 @@ public sealed class IrsaServerOptions
     /// <summary>kube-apiserver's <c>--service-account-max-token-expiration</c>; zero means unlimited (not recommended).</summary>
     public TimeSpan MaxTokenExpiration { get; init; } = DefaultMaxTokenExpiration;
 
+    /// <summary>How long the CloudTrail trail keeps records, log files and digests (CloudTrail's LookupEvents window is 90 days).</summary>
+    public TimeSpan AuditRetention { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>Whether AWS calls are recorded in the CloudTrail trail. Off only to measure what the trail costs.</summary>
+    public bool AuditTrail { get; init; } = true;
+
     /// <summary>Collects every problem at once, so a misconfigured start reports all of them.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -62,6 +68,11 @@ public sealed class IrsaServerOptions
             {
                 errors.Add($"--listen '{url}' must look like http://HOST:PORT or https://HOST:PORT");
             }
+        }
+
+        if (AuditRetention < TimeSpan.FromDays(1))
+        {
+            errors.Add("--audit-retention-days must be at least 1");
         }
 
         if (PublicUrl is not null && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var publicUri) || (publicUri.Scheme != "http" && publicUri.Scheme != "https") || !string.IsNullOrEmpty(publicUri.Query)))

@@ -2,6 +2,8 @@ using Irsa.Core.Security;
 using Irsa.Iam.Accounts;
 using Irsa.Iam.Authorization;
 using Irsa.Iam.Queries;
+using Irsa.Audit.Journal;
+using Irsa.Server.Audit;
 using Irsa.Server.Aws;
 using Irsa.Server.Cluster;
 using Irsa.Server.Hosting;
@@ -54,10 +56,13 @@ internal static class ServerComposition
         services.AddSingleton<EksApi>();
         KubernetesEndpoints.AddServices(services);
 
-        // Every AWS call: one catalog of operations, one ordered pipeline, one audit seam (no-op until a trail is plugged in).
+        // Every AWS call: one catalog of operations, one ordered pipeline, and its record in the CloudTrail trail.
         services.AddSingleton(sp => AwsOperations.Create(sp.GetRequiredService<Irsa.Iam.IamApi>(), sp.GetRequiredService<IamActionCatalog>(),
             sp.GetRequiredService<StsApi>(), sp.GetRequiredService<EksApi>()));
-        services.AddSingleton<IAwsCallAudit, NoAwsCallAudit>();
+        services.AddSingleton<IAwsCallAudit>(sp => sp.GetService<AuditTrail>() is { } trail
+            ? new CloudTrailAudit(trail, sp.GetRequiredService<ServerContext>())
+            : new NoAwsCallAudit());
+        services.AddHostedService<AuditRetentionService>();
         services.AddSingleton<AwsPipeline>();
 
         // The pod-identity webhook: in-process admission for cluster pods, /mutate and /metrics.

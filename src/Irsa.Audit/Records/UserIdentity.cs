@@ -166,3 +166,27 @@ public sealed record RootUser(string AccountId, string? AccessKeyId, string Part
         writer.WriteEndObject();
     }
 }
+
+/// <summary>
+/// A caller CloudTrail cannot name: the request failed before it was authenticated (a bad signature, an unknown key, a
+/// missing token). The access key it claimed is kept so an operator can find who is probing.
+/// </summary>
+/// <param name="AccessKeyId">The access key id the request claimed, if any.</param>
+public sealed record UnknownUser(string? AccessKeyId) : UserIdentity
+{
+    public override string? LookupUsername => null;
+
+    public override string? LookupAccessKeyId => AccessKeyId;
+
+    internal override void Write(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", "Unknown");
+        if (AccessKeyId is not null)
+        {
+            writer.WriteString("accessKeyId", AccessKeyId);
+        }
+
+        writer.WriteEndObject();
+    }
+}

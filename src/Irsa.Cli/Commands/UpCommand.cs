@@ -17,11 +17,13 @@ internal static class UpCommand
         var tlsKey = new Option<string?>("--tls-key-file") { Description = "PEM private key for --tls-cert-file" };
         var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (default: $IRSA_POSTGRES, else embedded SQLite)" };
         var maxExpiration = new Option<long>("--max-token-expiration-seconds") { Description = "Cap on service-account token lifetimes, like kube-apiserver's --service-account-max-token-expiration: longer requests are shortened to it. Default 172800 (48 h): a leaked token not bound to a pod dies within two days; raise it only for clients that cannot refresh (0 = unlimited)", DefaultValueFactory = _ => (long)IrsaServerOptions.DefaultMaxTokenExpiration.TotalSeconds };
+        var auditRetention = new Option<int>("--audit-retention-days") { Description = "Keep CloudTrail records, log files and digests this many days (>= 1)", DefaultValueFactory = _ => 90 };
+        var noAudit = new Option<bool>("--no-audit-trail") { Description = "Record no CloudTrail trail (only to measure what the trail costs; never in production)" };
         var prePublish = new Option<int>("--key-prepublish-seconds") { Description = "Publish rotated signing keys this long before they sign (production: >= 3600)", DefaultValueFactory = _ => 0 };
 
         var command = new Command("up", "Start the Irsa server (every API on every listener)")
         {
-            listen, publicUrl, region, accountId, tlsCert, tlsKey, postgres, prePublish, maxExpiration,
+            listen, publicUrl, region, accountId, tlsCert, tlsKey, postgres, prePublish, maxExpiration, auditRetention, noAudit,
         };
         command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
         {
@@ -39,6 +41,8 @@ internal static class UpCommand
                 MasterKeyBase64 = Environment.GetEnvironmentVariable(Core.Security.MasterKey.EnvironmentVariable),
                 KeyPrePublishDelay = TimeSpan.FromSeconds(parse.GetValue(prePublish)),
                 MaxTokenExpiration = TimeSpan.FromSeconds(parse.GetValue(maxExpiration)),
+                AuditRetention = TimeSpan.FromDays(parse.GetValue(auditRetention)),
+                AuditTrail = !parse.GetValue(noAudit),
             };
 
             await using var server = await IrsaServer.StartAsync(options, cancellationToken: cancellationToken);

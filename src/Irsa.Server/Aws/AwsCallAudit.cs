@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Irsa.Core.Audit;
 using Irsa.Iam;
 using Irsa.Sts.Sessions;
+using Irsa.Sts.WebIdentity;
 
 namespace Irsa.Server.Aws;
 
@@ -94,6 +95,7 @@ public sealed record AwsCallRecord
     /// <summary>The session <c>AssumeRoleWithWebIdentity</c> issued (its <see cref="RoleSession.WebIdentity"/> is CloudTrail's <c>WebIdentityUser</c>).</summary>
     public RoleSession? IssuedSession { get; init; }
 
-    /// <summary>The web identity behind the call: provider ARN, <c>aud</c>, <c>sub</c>.</summary>
-    public WebIdentitySession? WebIdentity => IssuedSession?.WebIdentity;
+    /// <summary>The web identity an <c>AssumeRoleWithWebIdentity</c> presented (provider ARN, <c>aud</c>, <c>sub</c>, pod),
+    /// also when it failed once the token named its issuer; <see cref="WebIdentityCaller.Verified"/> says whether STS vouched for it.</summary>
+    public WebIdentityCaller? WebIdentityCaller { get; init; }
 }

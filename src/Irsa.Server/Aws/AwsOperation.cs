@@ -114,6 +114,9 @@ public sealed class AwsResult
     /// <summary>The session minted by <c>AssumeRoleWithWebIdentity</c> (its web identity names provider, <c>aud</c> and <c>sub</c>).</summary>
     public RoleSession? IssuedSession { get; init; }
 
+    /// <summary>The web identity an <c>AssumeRoleWithWebIdentity</c> presented, for the record's <c>WebIdentityUser</c>.</summary>
+    public Irsa.Sts.WebIdentity.WebIdentityCaller? WebIdentityCaller { get; init; }
+
     /// <summary>The operator's reason for a failure, never sent to the client.</summary>
     public Explanation? Explanation { get; init; }
 

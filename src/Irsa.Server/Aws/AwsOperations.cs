@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using Irsa.Audit.Records;
 using Irsa.Core.Audit;
 using Irsa.Core.Aws;
-using Irsa.Core.Query;
 using Irsa.Iam;
 using Irsa.Iam.Authorization;
 using Irsa.Server.Cluster;
@@ -155,13 +155,18 @@ public sealed class AwsOperations
     {
         if (!result.IsSuccess)
         {
-            return AwsResult.Fail(result.Error!, result.Detail is { } detail ? Explanation.Of(result.Error!.Code, detail) : null);
+            return new AwsResult(result.Error!)
+            {
+                Explanation = result.Explanation ?? (result.Detail is { } detail ? Explanation.Of(result.Error!.Code, detail) : null),
+                WebIdentityCaller = result.WebIdentity,
+            };
         }
 
         var session = result.IssuedSession;
         return new AwsResult(Xml(result.Body!))
         {
             IssuedSession = session,
+            WebIdentityCaller = result.WebIdentity,
             Resources = roleArn is null ? [] : [session?.RoleArn ?? roleArn],
             ResponseElements = session is null ? null : AssumeRoleResponseElements(session),
         };
@@ -170,15 +175,11 @@ public sealed class AwsOperations
     /// <summary>What CloudTrail records of an issued session, without the secret key or the session token.</summary>
     private static JsonObject AssumeRoleResponseElements(Irsa.Sts.Sessions.RoleSession session) => new()
     {
-        ["credentials"] = new JsonObject
-        {
-            ["accessKeyId"] = session.AccessKeyId,
-            ["expiration"] = QueryXml.Timestamp(session.Expiration),
-        },
-        ["assumedRoleUser"] = new JsonObject { ["assumedRoleId"] = session.AssumedRoleId, ["arn"] = session.AssumedRoleArn },
+        ["credentials"] = CloudTrailElements.Credentials(session.AccessKeyId, session.Expiration),
         ["subjectFromWebIdentityToken"] = session.WebIdentity?.Subject,
-        ["audience"] = session.WebIdentity?.Audience,
+        ["assumedRoleUser"] = new JsonObject { ["assumedRoleId"] = session.AssumedRoleId, ["arn"] = session.AssumedRoleArn },
         ["provider"] = session.WebIdentity?.ProviderArn,
+        ["audience"] = session.WebIdentity?.Audience,
     };
 
     private static AwsReply Xml(byte[] body) => new(200, "text/xml", body);

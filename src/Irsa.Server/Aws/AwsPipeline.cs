@@ -139,14 +139,10 @@ public sealed partial class AwsPipeline(
         }
     }
 
-    /// <summary>The operator's explanation of a denial; the client only sees AWS's <c>AccessDenied</c> text.</summary>
-    private static Explanation Explain(AuthorizationOutcome outcome)
-    {
-        var check = outcome.Decision == PolicyDecision.ExplicitDeny ? "ExplicitDeny"
-            : outcome.Result.AllowedByPermissionsBoundary == false ? "PermissionsBoundary" : "NoAllow";
-        return new Explanation(check, $"{outcome.PrincipalArn} may not perform {outcome.Action} on {outcome.ResourceArn}.",
-            [.. outcome.Result.MatchedStatements.Select(m => "matched statement of policy " + m.PolicyId)], []);
-    }
+    /// <summary>The operator's explanation of a denial (the policy engine's own); the client only sees AWS's <c>AccessDenied</c> text.</summary>
+    private static Explanation Explain(AuthorizationOutcome outcome) => outcome.Explanation
+        ?? Explanation.Of(outcome.Decision == PolicyDecision.ExplicitDeny ? "ExplicitDeny" : "NoAllow",
+            $"{outcome.PrincipalArn} may not perform {outcome.Action} on {outcome.ResourceArn}.");
 
     private static AwsCallRecord Record(CallState state)
     {
@@ -183,6 +179,7 @@ public sealed partial class AwsPipeline(
             ErrorMessage = error?.Message,
             Explanation = result.Explanation,
             IssuedSession = result.IssuedSession,
+            WebIdentityCaller = result.WebIdentityCaller,
         };
     }
 

@@ -20,14 +20,11 @@ internal static class KubernetesEndpoints
         services.TryAddSingleton<IPodAdmission, PassThroughPodAdmission>();
         services.TryAddSingleton(new KubernetesAuditOptions());
         services.TryAddSingleton<IKubernetesAuditSink>(sp => new FileKubernetesAuditSink(
-            AuditDirectory(sp.GetRequiredService<ServerContext>().Data), sp.GetRequiredService<KubernetesAuditOptions>()));
+            sp.GetRequiredService<ServerContext>().Data.KubernetesAudit, sp.GetRequiredService<KubernetesAuditOptions>()));
         services.AddSingleton<PodPresenceCache>();
         services.AddSingleton<IKubernetesClusterDirectory, KubernetesClusterDirectory>();
         services.AddSingleton<KubernetesApi>();
     }
-
-    /// <summary>Each cluster's audit log: <c>DIR/audit/kubernetes/{clusterId}.log</c>.</summary>
-    public static string AuditDirectory(DataDirectory data) => Path.Combine(data.Root, "audit", "kubernetes");
 
     public static void Map(IEndpointRouteBuilder app)
     {

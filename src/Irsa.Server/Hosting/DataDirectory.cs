@@ -21,6 +21,12 @@ public sealed class DataDirectory(string root)
 
     public string IntermediateCertificateKey => Path.Combine(Root, "intermediate-ca-key.pem");
 
+    /// <summary>The CloudTrail trail: its journal, the hourly log files and the signed digests (<c>AWSLogs/…</c>).</summary>
+    public string CloudTrail => Path.Combine(Root, "audit", "cloudtrail");
+
+    /// <summary>Each cluster's Kubernetes audit log: <c>{clusterId}.log</c>, JSON Lines.</summary>
+    public string KubernetesAudit => Path.Combine(Root, "audit", "kubernetes");
+
     /// <summary>Written once the server listens: the endpoint URL, so CLI verbs find a running server.</summary>
     public string EndpointFile => Path.Combine(Root, "endpoint");
 

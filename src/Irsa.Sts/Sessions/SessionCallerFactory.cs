@@ -54,7 +54,12 @@ public sealed class SessionCallerFactory(IWebIdentityDirectory directory)
             }
         }
 
-        var callerSession = new CallerSession(sessionPolicies, session.Tags, session.SourceIdentity) { Pod = session.Pod };
+        var callerSession = new CallerSession(sessionPolicies, session.Tags, session.SourceIdentity) 
+        {
+            Pod = session.Pod,
+            IssuedAt = session.IssuedAt,
+            FederatedProvider = session.WebIdentity?.ProviderArn,
+        };
         return CallerIdentity.ForRoleSession(session.AccountId, session.RoleArn, session.RoleName, session.RoleId, session.SessionName,
             callerSession, context);
     }

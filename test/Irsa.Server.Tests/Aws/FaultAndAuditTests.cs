@@ -116,9 +116,9 @@ public sealed class FaultAndAuditTests
         Assert.Equal(("sts.amazonaws.com", "AssumeRoleWithWebIdentity"), (assume.Operation.EventSource, assume.Operation.Name));
         Assert.Null(assume.RequestParameters!["webIdentityToken"]);
         Assert.Equal("audit", assume.RequestParameters["roleSessionName"]!.GetValue<string>());
-        Assert.Equal("system:serviceaccount:default:reader", assume.WebIdentity!.Subject);
-        Assert.Equal("sts.amazonaws.com", assume.WebIdentity.Audience);
-        Assert.EndsWith(":oidc-provider/" + cluster.Issuer[(cluster.Issuer.IndexOf("://", StringComparison.Ordinal) + 3)..], assume.WebIdentity.ProviderArn, StringComparison.Ordinal);
+        Assert.Equal("system:serviceaccount:default:reader", assume.WebIdentityCaller!.Subject);
+        Assert.Equal("sts.amazonaws.com", assume.WebIdentityCaller.Audience);
+        Assert.EndsWith(":oidc-provider/" + cluster.Issuer[(cluster.Issuer.IndexOf("://", StringComparison.Ordinal) + 3)..], assume.WebIdentityCaller.ProviderArn, StringComparison.Ordinal);
         Assert.Equal(server.AccountId, assume.RecipientAccountId);
         Assert.DoesNotContain(token, assume.RequestParameters.ToJsonString() + assume.ResponseElements!.ToJsonString(), StringComparison.Ordinal);
         Assert.Null(assume.ResponseElements["credentials"]!["sessionToken"]);
