@@ -53,7 +53,7 @@ public sealed class IrsaServer : IAsyncDisposable
         SqlDialect dialect = options.PostgresConnectionString is { } postgres ? new PostgresDialect(postgres) : new SqliteDialect(data.Database);
         var store = await SqlDocumentStore.OpenAsync(dialect, cancellationToken);
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "irsa" });
+        var builder = SlimHost.CreateBuilder("irsa", data.Root);
         builder.Logging.ClearProviders();
         if (configureLogging is not null)
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Security;
+using Irsa.Server.Hosting;
 using Irsa.Webhook;
 using k8s;
 using Microsoft.AspNetCore.Builder;
@@ -95,7 +96,7 @@ public sealed class WebhookServer : IAsyncDisposable
         owned.Add(certificate);
         var metrics = new WebhookMetrics();
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "irsa-webhook" });
+        var builder = SlimHost.CreateBuilder("irsa-webhook", AppContext.BaseDirectory);
         builder.Logging.ClearProviders();
         if (configureLogging is not null)
         {
