@@ -89,9 +89,10 @@ public sealed class NoSecretInLogsTests : IAsyncLifetime
         var listRoles = await Tool.RunAsync("aws", ["iam", "list-roles"], session);
         Assert.Contains("AccessDenied", listRoles.StandardError, StringComparison.Ordinal);
 
-        // A denied AssumeRoleWithWebIdentity: the intruder's token against the reader's role.
-        var intruder = await PodRunAsync("intruder", "sh", "-c", "cat \"$AWS_WEB_IDENTITY_TOKEN_FILE\"; echo; aws sts get-caller-identity");
-        Assert.NotEqual(0, intruder.ExitCode);
+        // A denied AssumeRoleWithWebIdentity: the intruder's token against the reader's role. A fresh HOME, because the
+        // AWS CLI caches web-identity credentials by role, not by token, and would answer with the reader's.
+        var intruder = await PodRunAsync("intruder", "sh", "-c", "cat \"$AWS_WEB_IDENTITY_TOKEN_FILE\"; echo; HOME=\"$(mktemp -d)\" aws sts get-caller-identity");
+        Assert.True(intruder.ExitCode != 0, intruder.ToString());
         Assert.Contains("AccessDenied", intruder.StandardError, StringComparison.Ordinal);
         AddToken(intruder.StandardOutput.Split('\n')[0].Trim());
 
