@@ -119,10 +119,18 @@ public sealed class IrsaServer : IAsyncDisposable
         }
 
         ServerComposition.AddServices(builder.Services);
+        if (options.OtlpExport)
+        {
+            OpenTelemetryExport.Add(builder.Services, Version);
+        }
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(IrsaServer).FullName!);
         ServerLog.Starting(logger, Version, data.Root, options.PostgresConnectionString is null ? "SQLite" : "PostgreSQL");
+        if (options.OtlpExport)
+        {
+            ServerLog.OtlpEnabled(logger);
+        }
         if (options.AuditTrail)
         {
             AuditLog.TrailOpened(logger, data.CloudTrail, options.AuditRetention.TotalDays);

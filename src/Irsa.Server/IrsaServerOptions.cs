@@ -70,6 +70,12 @@ public sealed class IrsaServerOptions
 
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
 
+    /// <summary>The standard OTLP variable; the exporter reads it (and the other <c>OTEL_EXPORTER_OTLP_*</c> settings) itself.</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>Whether traces and metrics are exported over OTLP (to the endpoint in <see cref="OtlpEndpointVariable"/>).</summary>
+    public bool OtlpExport { get; init; }
+
     /// <summary>Collects every problem at once, so a misconfigured start reports all of them.</summary>
     public IReadOnlyList<string> Validate()
     {

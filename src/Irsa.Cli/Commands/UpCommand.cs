@@ -48,6 +48,7 @@ internal static class UpCommand
                 AuditTrail = !parse.GetValue(noAudit),
                 LogLevel = parse.GetValue(logLevel),
                 LogFormat = parse.GetValue(logFormat),
+                OtlpExport = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(IrsaServerOptions.OtlpEndpointVariable)),
             };
 
             await using var server = await IrsaServer.StartAsync(options, cancellationToken: cancellationToken);
