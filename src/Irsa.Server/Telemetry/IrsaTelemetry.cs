@@ -95,8 +95,25 @@ public static class IrsaTelemetry
     /// <summary>One CloudTrail record appended.</summary>
     public static void AuditAppended() => AuditAppends.Add(1);
 
-    /// <summary>One Kubernetes API request answered.</summary>
-    public static void KubernetesRequestAnswered(string verb, int statusCode) =>
-        KubernetesRequests.Add(1, new KeyValuePair<string, object?>("http.request.method", verb),
+    /// <summary>Opens the span of one request to a cluster's Kubernetes API; null (and free) when nobody listens.</summary>
+    public static Activity? StartKubernetesRequest() => ActivitySource.StartActivity("kubernetes.request", ActivityKind.Server);
+
+    /// <summary>Closes a Kubernetes API request: its span's tags and its counter (the path names objects, never a token).</summary>
+    public static void KubernetesRequestAnswered(Activity? activity, string clusterId, string method, string path, int statusCode)
+    {
+        KubernetesRequests.Add(1, new KeyValuePair<string, object?>("http.request.method", method),
             new KeyValuePair<string, object?>("http.response.status_code", statusCode));
+        if (activity is not null)
+        {
+            activity.DisplayName = $"kubernetes {method}";
+            activity.SetTag("k8s.cluster.uid", clusterId);
+            activity.SetTag("http.request.method", method);
+            activity.SetTag("url.path", path);
+            activity.SetTag("http.response.status_code", statusCode);
+            if (statusCode >= 500)
+            {
+                activity.SetStatus(ActivityStatusCode.Error);
+            }
+        }
+    }
 }
