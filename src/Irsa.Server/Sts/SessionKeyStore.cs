@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Irsa.Core.Security;
+using Irsa.Server.Telemetry;
 using Irsa.Storage;
 using Irsa.Sts;
-using Irsa.Server.Telemetry;
 using Irsa.Sts.Sessions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
