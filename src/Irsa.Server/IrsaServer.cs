@@ -1,8 +1,10 @@
 using System.Net;
+using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
 using Irsa.Audit.Journal;
 using Irsa.Core.Security;
 using Irsa.Server.Hosting;
+using Irsa.Server.Telemetry;
 using Irsa.Storage;
 using Irsa.Storage.Postgres;
 using Irsa.Storage.Sqlite;
@@ -13,6 +15,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Irsa.Server;
 
@@ -23,11 +26,13 @@ namespace Irsa.Server;
 public sealed class IrsaServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly ILogger _logger;
 
-    private IrsaServer(WebApplication app, ServerContext context)
+    private IrsaServer(WebApplication app, ServerContext context, ILogger logger)
     {
         _app = app;
         Context = context;
+        _logger = logger;
     }
 
     public ServerContext Context { get; }
@@ -44,6 +49,7 @@ public sealed class IrsaServer : IAsyncDisposable
         }
 
         var time = TimeProvider.System;
+        var started = time.GetTimestamp();
         var data = new DataDirectory(options.DataDirectory);
         data.Create();
         var protector = new SecretProtector(MasterKey.Load(data.MasterKey, options.MasterKeyBase64));
@@ -61,7 +67,7 @@ public sealed class IrsaServer : IAsyncDisposable
         }
         else
         {
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+            AddConsoleLogging(builder.Logging, options);
         }
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
@@ -113,17 +119,79 @@ public sealed class IrsaServer : IAsyncDisposable
         }
 
         ServerComposition.AddServices(builder.Services);
+        if (options.OtlpExport)
+        {
+            OpenTelemetryExport.Add(builder.Services, Version);
+        }
 
         var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(IrsaServer).FullName!);
+        ServerLog.Starting(logger, Version, data.Root, options.PostgresConnectionString is null ? "SQLite" : "PostgreSQL");
+        if (options.OtlpExport)
+        {
+            ServerLog.OtlpEnabled(logger);
+        }
+        if (options.AuditTrail)
+        {
+            AuditLog.TrailOpened(logger, data.CloudTrail, options.AuditRetention.TotalDays);
+        }
+
         ServerComposition.MapEndpoints(app);
+        app.Lifetime.ApplicationStopping.Register(() => ServerLog.Stopping(logger));
 
         await app.StartAsync(cancellationToken);
 
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        foreach (var address in addresses)
+        {
+            ServerLog.ListenerBound(logger, address);
+        }
+
+        var bound = addresses.First();
         context.SetPublicUrl(options.PublicUrl ?? bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
+        ServerLog.PublicUrl(logger, context.PublicUrl);
         await ServerComposition.BootstrapAsync(app.Services, options, cancellationToken);
+        ServerLog.Bootstrapped(logger, context.AccountId, data.Root);
         File.WriteAllText(data.EndpointFile, context.PublicUrl + "\n");
-        return new IrsaServer(app, context);
+        var elapsed = (long)time.GetElapsedTime(started).TotalMilliseconds;
+        ServerLog.Ready(logger, elapsed);
+        return new IrsaServer(app, context, logger);
+    }
+
+    /// <summary>The informational version of this build (what <c>irsa --version</c> reports).</summary>
+    private static string Version =>
+        typeof(IrsaServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>
+    /// <c>irsa up</c>'s console logging: Irsa's categories at <see cref="IrsaServerOptions.LogLevel"/>, the framework's
+    /// (Microsoft.*, System.*) at Warning at least, so a Debug run shows Irsa's decisions rather than Kestrel's chatter.
+    /// </summary>
+    private static void AddConsoleLogging(ILoggingBuilder logging, IrsaServerOptions options)
+    {
+        if (options.LogFormat == LogFormat.Json)
+        {
+            logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
+        }
+
+        // Every log line goes to stderr: stdout stays what `irsa up` prints for people and scripts (its URL, the exports).
+        logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        var framework = options.LogLevel > LogLevel.Warning ? options.LogLevel : LogLevel.Warning;
+        logging.SetMinimumLevel(options.LogLevel)
+            .AddFilter("Microsoft", framework)
+            .AddFilter("System", framework);
     }
 
     /// <summary>Completes when the host stops (SIGINT/SIGTERM or <see cref="StopAsync"/>).</summary>
@@ -142,11 +210,15 @@ public sealed class IrsaServer : IAsyncDisposable
             // A graceful stop closes the current log files and writes their digests: nothing waits for the hour to end.
             await trail.CloseCurrentAsync();
             await trail.DisposeAsync();
+            AuditLog.Closed(_logger);
         }
 
         // The endpoint file means "a server is running here"; a stopped server must not leave it behind.
         File.Delete(Context.Data.EndpointFile);
         await store.DisposeAsync();
+
+        // The console logger's queue is drained by now; a line logged after it closed is written synchronously.
+        ServerLog.Stopped(_logger);
     }
 
     private static IPEndPoint ResolveEndpoint(Uri uri)

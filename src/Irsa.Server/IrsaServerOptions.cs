@@ -1,4 +1,16 @@
+using Microsoft.Extensions.Logging;
+
 namespace Irsa.Server;
+
+/// <summary>How <c>irsa up</c> writes its log lines.</summary>
+public enum LogFormat
+{
+    /// <summary>One human-readable line per event.</summary>
+    Text,
+
+    /// <summary>One JSON object per line (event id, category, level, message and its named values), for log shippers.</summary>
+    Json,
+}
 
 /// <summary>Everything <c>irsa up</c> can be told; validated once at start-up (<see cref="Validate"/>).</summary>
 public sealed class IrsaServerOptions
@@ -52,6 +64,17 @@ public sealed class IrsaServerOptions
 
     /// <summary>Whether AWS calls are recorded in the CloudTrail trail. Off only to measure what the trail costs.</summary>
     public bool AuditTrail { get; init; } = true;
+
+    /// <summary>The least severe level logged for Irsa's own categories; ASP.NET Core's stay at Warning or above.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+
+    /// <summary>The standard OTLP variable; the exporter reads it (and the other <c>OTEL_EXPORTER_OTLP_*</c> settings) itself.</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>Whether traces and metrics are exported over OTLP (to the endpoint in <see cref="OtlpEndpointVariable"/>).</summary>
+    public bool OtlpExport { get; init; }
 
     /// <summary>Collects every problem at once, so a misconfigured start reports all of them.</summary>
     public IReadOnlyList<string> Validate()

@@ -1,8 +1,8 @@
+using Irsa.Audit.Journal;
 using Irsa.Core.Security;
 using Irsa.Iam.Accounts;
 using Irsa.Iam.Authorization;
 using Irsa.Iam.Queries;
-using Irsa.Audit.Journal;
 using Irsa.Server.Audit;
 using Irsa.Server.Aws;
 using Irsa.Server.Cluster;
@@ -16,6 +16,7 @@ using Irsa.Sts.WebIdentity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Irsa.Server;
 
@@ -51,7 +52,8 @@ internal static class ServerComposition
             sp.GetRequiredService<TimeProvider>(),
             new StsOptions { Region = sp.GetRequiredService<ServerContext>().Region },
             sp.GetRequiredService<IPodLivenessCheck>(),
-            clusters: sp.GetRequiredService<IClusterIssuerDirectory>()));
+            clusters: sp.GetRequiredService<IClusterIssuerDirectory>(),
+            logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcKeySource).FullName!)));
         services.AddSingleton<ClusterService>();
         services.AddSingleton<EksApi>();
         KubernetesEndpoints.AddServices(services);

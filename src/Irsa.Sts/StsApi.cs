@@ -51,10 +51,11 @@ public sealed class StsApi : IDisposable
     /// <see cref="ThumbprintTrust.CreateDefaultHandler"/>); <paramref name="clusters"/> names the host's clusters in pod attributions.
     /// </summary>
     public static StsApi Create(IWebIdentityDirectory directory, SessionKeyRing keyRing, TimeProvider timeProvider, StsOptions? options = null,
-        IPodLivenessCheck? liveness = null, OidcHandlerFactory? handlerFactory = null, IClusterIssuerDirectory? clusters = null)
+        IPodLivenessCheck? liveness = null, OidcHandlerFactory? handlerFactory = null, IClusterIssuerDirectory? clusters = null,
+        Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         options ??= new StsOptions();
-        return new StsApi(new OidcKeySource(timeProvider, options.KeySource, handlerFactory), directory, new SessionTokenService(keyRing),
+        return new StsApi(new OidcKeySource(timeProvider, options.KeySource, handlerFactory, logger), directory, new SessionTokenService(keyRing),
             timeProvider, options, liveness, clusters);
     }
 

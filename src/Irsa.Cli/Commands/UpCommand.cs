@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Irsa.Server;
 using Irsa.Server.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Irsa.Cli.Commands;
 
@@ -19,11 +20,13 @@ internal static class UpCommand
         var maxExpiration = new Option<long>("--max-token-expiration-seconds") { Description = "Cap on service-account token lifetimes, like kube-apiserver's --service-account-max-token-expiration: longer requests are shortened to it. Default 172800 (48 h): a leaked token not bound to a pod dies within two days; raise it only for clients that cannot refresh (0 = unlimited)", DefaultValueFactory = _ => (long)IrsaServerOptions.DefaultMaxTokenExpiration.TotalSeconds };
         var auditRetention = new Option<int>("--audit-retention-days") { Description = "Keep CloudTrail records, log files and digests this many days (>= 1)", DefaultValueFactory = _ => 90 };
         var noAudit = new Option<bool>("--no-audit-trail") { Description = "Record no CloudTrail trail (only to measure what the trail costs; never in production)" };
+        var logLevel = new Option<LogLevel>("--log-level") { Description = "Least severe level logged for Irsa's own events (Trace, Debug, Information, Warning, Error, Critical, None); ASP.NET Core's stay at Warning or above", DefaultValueFactory = _ => LogLevel.Information };
+        var logFormat = new Option<LogFormat>("--log-format") { Description = "Log lines on stderr as text or json (one JSON object per line)", DefaultValueFactory = _ => LogFormat.Text };
         var prePublish = new Option<int>("--key-prepublish-seconds") { Description = "Publish rotated signing keys this long before they sign (production: >= 3600)", DefaultValueFactory = _ => 0 };
 
         var command = new Command("up", "Start the Irsa server (every API on every listener)")
         {
-            listen, publicUrl, region, accountId, tlsCert, tlsKey, postgres, prePublish, maxExpiration, auditRetention, noAudit,
+            listen, publicUrl, region, accountId, tlsCert, tlsKey, postgres, prePublish, maxExpiration, auditRetention, noAudit, logLevel, logFormat,
         };
         command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
         {
@@ -43,6 +46,9 @@ internal static class UpCommand
                 MaxTokenExpiration = TimeSpan.FromSeconds(parse.GetValue(maxExpiration)),
                 AuditRetention = TimeSpan.FromDays(parse.GetValue(auditRetention)),
                 AuditTrail = !parse.GetValue(noAudit),
+                LogLevel = parse.GetValue(logLevel),
+                LogFormat = parse.GetValue(logFormat),
+                OtlpExport = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(IrsaServerOptions.OtlpEndpointVariable)),
             };
 
             await using var server = await IrsaServer.StartAsync(options, cancellationToken: cancellationToken);

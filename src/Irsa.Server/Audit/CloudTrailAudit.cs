@@ -20,6 +20,7 @@ public sealed class CloudTrailAudit(AuditTrail trail, ServerContext server) : IA
         ArgumentNullException.ThrowIfNull(record);
         // The write must not be abandoned because the client went away: the call may already have changed state.
         await trail.AppendAsync(ToEntry(record, server.Region, server.AccountId), CancellationToken.None);
+        Telemetry.IrsaTelemetry.AuditAppended();
     }
 
     /// <summary>The record as AWS writes it for this call, and the index fields Irsa adds.</summary>

@@ -3,6 +3,7 @@ using Irsa.Core.Aws;
 using Irsa.Iam.Authorization;
 using Irsa.Policy;
 using Irsa.Server.Security;
+using Irsa.Server.Telemetry;
 using Irsa.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ namespace Irsa.Server.Aws;
 /// execute → audit → respond. Errors of every step travel as <see cref="AwsError"/> values and are rendered in one
 /// place, in the operation's dialect; an unexpected exception becomes <c>InternalFailure</c>.
 /// </summary>
-public sealed partial class AwsPipeline(
+public sealed class AwsPipeline(
     AwsOperations operations,
     RequestAuthenticator authenticator,
     Authorizer authorizer,
@@ -28,6 +29,8 @@ public sealed partial class AwsPipeline(
     public async Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        using var activity = IrsaTelemetry.StartAwsCall();
+        var started = time.GetTimestamp();
         var state = new CallState();
         try
         {
@@ -40,13 +43,14 @@ public sealed partial class AwsPipeline(
         catch (Exception exception)
         {
             // Logged for the operator; the caller only learns the request id (never a message or stack derived from it).
-            LogUnexpected(logger, exception, state.Request?.RequestId, state.Operation?.Name);
+            AwsLog.Unexpected(logger, exception, state.Request?.RequestId, state.Operation?.Name);
             state.Result = AwsError.InternalFailure();
         }
 
         // The audit is awaited before answering, so a durable trail never misses a call the client saw answered.
         var record = Record(state);
         await audit.RecordAsync(record, context.RequestAborted);
+        IrsaTelemetry.AwsCallAnswered(activity, record, time.GetElapsedTime(started), logger);
         await RespondAsync(context, state);
     }
 
@@ -204,9 +208,6 @@ public sealed partial class AwsPipeline(
 
     private static bool IsSigned(HttpRequest request) =>
         request.Headers.Authorization.ToString().StartsWith("AWS4-", StringComparison.Ordinal) || request.Query.ContainsKey("X-Amz-Credential");
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "AWS call {RequestId} ({Operation}) failed unexpectedly")]
-    private static partial void LogUnexpected(ILogger logger, Exception exception, string? requestId, string? operation);
 
     /// <summary>What the steps learned so far; the audit record and the response are built from it whatever step stopped.</summary>
     private sealed class CallState

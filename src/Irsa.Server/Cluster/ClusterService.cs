@@ -7,7 +7,10 @@ using Irsa.Core.Aws;
 using Irsa.Core.Security;
 using Irsa.Kubernetes;
 using Irsa.Server.Hosting;
+using Irsa.Server.Telemetry;
 using Irsa.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Irsa.Server.Cluster;
 
@@ -21,8 +24,10 @@ namespace Irsa.Server.Cluster;
 /// signed has expired, then it is pruned. The ring's state lives in the cluster document (<see cref="ClusterKeyRecord"/>).
 /// </remarks>
 public sealed class ClusterService(IDocumentStore store, SecretProtector protector, TimeProvider time, ServerContext server, IrsaServerOptions options,
-    PodPresenceCache presence)
+    PodPresenceCache presence, ILogger<ClusterService>? logger = null)
 {
+    private readonly ILogger _logger = logger ?? NullLogger<ClusterService>.Instance;
+
     public const string Collection = "clusters";
     public const string IdCollection = "cluster-ids";
 
@@ -99,6 +104,7 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
             await session.PutAsync(IdCollection, cluster.Id, new ClusterIdIndex(accountId, request.Name), expectedVersion: 0);
             await KubernetesObjects.SeedClusterAsync(session, cluster.Id, now);
         }, cancellationToken);
+        ClusterLog.Created(_logger, cluster.Name, cluster.Id, accountId, cluster.Keys[^1].KeyId);
         return cluster;
     }
 
@@ -128,6 +134,7 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
         }, cancellationToken);
         _rings.Forget(cluster.Id);
         presence.Forget(cluster.Id + "/");
+        ClusterLog.Deleted(_logger, cluster.Name, cluster.Id);
         return cluster;
     }
 
@@ -222,6 +229,7 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
     {
         var now = Truncate(time.GetUtcNow());
         SigningKeyRing? written = null;
+        IReadOnlyList<string>? before = null;
         var result = await store.TransactAsync(async session =>
         {
             var cluster = await session.GetAsync<ClusterRecord>(Collection, Key(accountId, name));
@@ -229,6 +237,8 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
             {
                 return null;
             }
+
+            before = KeyIds(cluster);
 
             var ring = _rings.Restore(cluster, RingOptions(cluster.Id));
             var changed = change(ring, cluster, now);
@@ -248,10 +258,19 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
         if (result is not null && written is not null)
         {
             _rings.Replace(result, written);
+            var after = KeyIds(result);
+            if (!after.SequenceEqual(before ?? [], StringComparer.Ordinal))
+            {
+                // A rotation added a key or pruning removed one: what relying parties see in the JWKS changed.
+                var keyIds = string.Join(", ", after);
+                ClusterLog.KeysChanged(_logger, result.Name, result.Id, keyIds);
+            }
         }
 
         return result;
     }
+
+    private static IReadOnlyList<string> KeyIds(ClusterRecord cluster) => [.. cluster.Keys.Select(k => k.KeyId)];
 
     private sealed record ClusterIdIndex(string AccountId, string Name);
 }

@@ -1,5 +1,6 @@
 using Irsa.Kubernetes;
 using Irsa.Server.Hosting;
+using Irsa.Server.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -32,8 +33,10 @@ internal static class KubernetesEndpoints
         app.Map("/k8s/{clusterId}/{**path}", HandleAsync);
     }
 
-    private static Task HandleAsync(HttpContext context)
+    private static async Task HandleAsync(HttpContext context)
     {
+        using var activity = IrsaTelemetry.StartKubernetesRequest();
+        var clusterId = (string)context.GetRouteValue("clusterId")!;
         var request = new KubernetesHttpRequest
         {
             Method = context.Request.Method,
@@ -43,8 +46,9 @@ internal static class KubernetesEndpoints
             Body = context.Request.Body,
             RemoteAddress = context.Connection.RemoteIpAddress?.ToString(),
         };
-        return context.RequestServices.GetRequiredService<KubernetesApi>().HandleAsync(
-            (string)context.GetRouteValue("clusterId")!, request, new HttpResponseWriter(context.Response), context.RequestAborted);
+        await context.RequestServices.GetRequiredService<KubernetesApi>().HandleAsync(
+            clusterId, request, new HttpResponseWriter(context.Response), context.RequestAborted);
+        IrsaTelemetry.KubernetesRequestAnswered(activity, clusterId, request.Method, request.Path, context.Response.StatusCode);
     }
 
     private sealed class HttpResponseWriter(HttpResponse http) : IKubernetesResponseWriter

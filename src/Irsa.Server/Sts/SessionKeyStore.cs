@@ -1,9 +1,12 @@
 using System.Text.Json;
 using Irsa.Core.Security;
+using Irsa.Server.Telemetry;
 using Irsa.Storage;
 using Irsa.Sts;
 using Irsa.Sts.Sessions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Irsa.Server.Sts;
 
@@ -11,8 +14,9 @@ namespace Irsa.Server.Sts;
 /// Persists the session-token key ring, encrypted under the master key, shared by every node of a deployment.
 /// The ring rotates daily; old keys stay until every session they sealed has expired (12 h at most).
 /// </summary>
-public sealed class SessionKeyStore(IDocumentStore store, SecretProtector protector, TimeProvider time)
+public sealed class SessionKeyStore(IDocumentStore store, SecretProtector protector, TimeProvider time, ILogger<SessionKeyStore>? logger = null)
 {
+    private readonly ILogger _logger = logger ?? NullLogger<SessionKeyStore>.Instance;
     private const string Collection = "sts";
     private const string Key = "session-key-ring";
     private const string Purpose = "sts/session-key-ring";
@@ -26,21 +30,42 @@ public sealed class SessionKeyStore(IDocumentStore store, SecretProtector protec
     /// </summary>
     public async Task<SessionKeyRing> LoadOrCreateAsync(CancellationToken cancellationToken)
     {
-        return await store.TransactAsync(async session =>
+        var (ring, created, rotated, pruned) = await store.TransactAsync(async session =>
         {
             var now = time.GetUtcNow();
             var existing = await session.GetAsync(Collection, Key);
             var ring = existing is null ? SessionKeyRing.Generate(now) : Decode(existing.Json);
-            if (existing is not null && ring.ToState().Keys.Max(k => k.CreatedAt) + RotationInterval <= now)
+            var rotated = existing is not null && ring.ToState().Keys.Max(k => k.CreatedAt) + RotationInterval <= now;
+            if (rotated)
             {
                 ring = ring.Rotate(now);
             }
 
+            var before = ring.Count;
             ring = ring.Prune(now);
 
             await session.PutAsync(Collection, Key, Encode(ring), existing?.Version ?? 0);
-            return ring;
+            return (ring, existing is null, rotated, before - ring.Count);
         }, cancellationToken);
+
+        // Logged after the commit: a transaction that runs again must not log twice.
+        if (created)
+        {
+            StsLog.SessionKeyRingCreated(_logger);
+        }
+
+        if (rotated)
+        {
+            var newest = ring.ToState().Keys.Max(k => k.CreatedAt);
+            StsLog.SessionKeyRingRotated(_logger, ring.Count, newest);
+        }
+
+        if (pruned > 0)
+        {
+            StsLog.SessionKeyRingPruned(_logger, pruned);
+        }
+
+        return ring;
     }
 
     /// <summary>Reloads the ring if another node may have rotated it; rate-limited. Returns whether a reload happened.</summary>
@@ -60,6 +85,7 @@ public sealed class SessionKeyStore(IDocumentStore store, SecretProtector protec
         }
 
         api.Sessions.ReplaceKeyRing(Decode(document.Json));
+        StsLog.SessionKeyRingReloaded(_logger);
         return true;
     }
 
@@ -74,7 +100,8 @@ public sealed class SessionKeyStore(IDocumentStore store, SecretProtector protec
 /// Rotates and prunes the session key ring of a long-running server: every <see cref="CheckInterval"/> the stored ring
 /// is rotated when its newest key is a day old, pruned of keys older than the longest session, and installed in STS.
 /// </summary>
-public sealed class SessionKeyRotationService(SessionKeyStore keys, StsApi api, TimeProvider time) : BackgroundService
+public sealed class SessionKeyRotationService(SessionKeyStore keys, StsApi api, TimeProvider time, ILogger<SessionKeyRotationService>? logger = null)
+    : BackgroundService
 {
     /// <summary>How often the ring is checked: a key serves at most a day and an hour.</summary>
     public static readonly TimeSpan CheckInterval = TimeSpan.FromHours(1);
@@ -93,6 +120,7 @@ public sealed class SessionKeyRotationService(SessionKeyStore keys, StsApi api, 
                 catch (ConcurrencyConflictException)
                 {
                     // Another node rotated at the same moment; its ring is loaded on the next tick (or on demand).
+                    StsLog.SessionKeyRotationConflict(logger ?? NullLogger<SessionKeyRotationService>.Instance);
                 }
             }
         }

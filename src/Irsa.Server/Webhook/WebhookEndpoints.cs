@@ -1,5 +1,6 @@
 using Irsa.Kubernetes;
 using Irsa.Server.Hosting;
+using Irsa.Server.Telemetry;
 using Irsa.Storage;
 using Irsa.Webhook;
 using Microsoft.AspNetCore.Builder;
@@ -23,6 +24,7 @@ public static class WebhookEndpoints
     public static void AddServices(IServiceCollection services)
     {
         services.AddSingleton<WebhookMetrics>();
+        services.AddSingleton<IrsaMetrics>();
         services.AddSingleton(sp => WebhookPodAdmission.InServerOptions(sp.GetRequiredService<ServerContext>().Region));
         services.AddSingleton(sp => new InMemoryServiceAccountStore(new ServiceAccountAnnotationParser(sp.GetRequiredService<WebhookOptions>()),
             sp.GetRequiredService<TimeProvider>()));
@@ -41,13 +43,18 @@ public static class WebhookEndpoints
         ArgumentNullException.ThrowIfNull(app);
         var mutate = app.Services.GetRequiredService<MutateEndpoint>();
         var metrics = app.Services.GetRequiredService<WebhookMetrics>();
+        var irsaMetrics = app.Services.GetRequiredService<IrsaMetrics>();
 
         // Any method, as upstream; the AWS fallback never sees /mutate.
         app.Map(WebhookMetrics.MutatePath, mutate.HandleAsync);
         app.MapGet("/metrics", (HttpContext context) =>
         {
+            // The webhook's upstream-named families first, then Irsa's meter (Telemetry/IrsaMetrics.cs says why not OTel's exporter).
+            var writer = new PrometheusTextWriter();
+            metrics.Render(writer);
+            irsaMetrics.Render(writer);
             context.Response.ContentType = PrometheusTextWriter.ContentType;
-            return context.Response.WriteAsync(metrics.Render(), context.RequestAborted);
+            return context.Response.WriteAsync(writer.ToString(), context.RequestAborted);
         });
     }
 }

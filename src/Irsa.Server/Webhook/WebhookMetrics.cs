@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Irsa.Server.Telemetry;
 using Irsa.Webhook;
 using Microsoft.AspNetCore.Http;
 
@@ -11,7 +12,7 @@ namespace Irsa.Server.Webhook;
 /// <c>http_request_latencies</c>, <c>http_request_duration_microseconds</c>,
 /// <c>pod_identity_webhook_pod_count</c>, <c>pod_identity_webhook_missing_sa_count</c>,
 /// <c>pod_identity_webhook_used</c>) plus <c>irsa_webhook_admissions_total</c> by outcome.
-/// Thread-safe; rendered by <see cref="Render"/>.
+/// Thread-safe; rendered by <see cref="Render()"/>.
 /// </summary>
 public sealed class WebhookMetrics
 {
@@ -25,7 +26,7 @@ public sealed class WebhookMetrics
     private static readonly AdmissionOutcome[] Outcomes = Enum.GetValues<AdmissionOutcome>();
 
     private readonly ConcurrentDictionary<(string Verb, int Code), StrongBox<long>> _requests = new();
-    private readonly ConcurrentDictionary<string, Histogram> _latencies = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, BucketHistogram> _latencies = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IWebhookMetrics> _views = new(StringComparer.Ordinal);
     private readonly long[] _outcomes = new long[Outcomes.Length];
     private long _used;
@@ -53,7 +54,7 @@ public sealed class WebhookMetrics
     {
         var label = NormalizeVerb(verb);
         Interlocked.Increment(ref _requests.GetOrAdd((label, statusCode), _ => new StrongBox<long>()).Value);
-        _latencies.GetOrAdd(label, _ => new Histogram()).Observe(duration.Ticks / (double)TimeSpan.TicksPerMicrosecond);
+        _latencies.GetOrAdd(label, _ => new BucketHistogram(BucketBounds)).Observe(duration.Ticks / (double)TimeSpan.TicksPerMicrosecond);
     }
 
     /// <summary>Records one admission decision.</summary>
@@ -63,6 +64,14 @@ public sealed class WebhookMetrics
     public string Render()
     {
         var w = new PrometheusTextWriter();
+        Render(w);
+        return w.ToString();
+    }
+
+    /// <summary>Writes every metric to <paramref name="w"/> (the in-server <c>/metrics</c> appends Irsa's own families after them).</summary>
+    public void Render(PrometheusTextWriter w)
+    {
+        ArgumentNullException.ThrowIfNull(w);
 
         // client_golang sorts label names, so "code" comes before "path" and "verb".
         w.Family("http_request_count", "counter", "Counter of requests broken out for each verb, path, and response code.");
@@ -107,8 +116,6 @@ public sealed class WebhookMetrics
         {
             w.Sample("irsa_webhook_admissions_total", AdmissionCount(outcome), ("outcome", OutcomeLabel(outcome)));
         }
-
-        return w.ToString();
     }
 
     private static string OutcomeLabel(AdmissionOutcome outcome) => outcome switch
@@ -132,39 +139,5 @@ public sealed class WebhookMetrics
         public void RequestCompleted(int statusCode, TimeSpan duration) => owner.RecordRequest(verb, statusCode, duration);
 
         public void AdmissionDecided(AdmissionOutcome outcome) => owner.RecordAdmission(outcome);
-    }
-
-    /// <summary>One latency histogram; a lock is fine at admission-webhook request rates.</summary>
-    private sealed class Histogram
-    {
-        private readonly Lock _gate = new();
-        private readonly long[] _buckets = new long[BucketBounds.Length];
-        private long _count;
-        private double _sum;
-
-        public void Observe(double microseconds)
-        {
-            lock (_gate)
-            {
-                for (var i = 0; i < BucketBounds.Length; i++)
-                {
-                    if (microseconds <= BucketBounds[i])
-                    {
-                        _buckets[i]++;
-                    }
-                }
-
-                _count++;
-                _sum += microseconds;
-            }
-        }
-
-        public (long[] Cumulative, long Count, double Sum) Snapshot()
-        {
-            lock (_gate)
-            {
-                return ((long[])_buckets.Clone(), _count, _sum);
-            }
-        }
     }
 }

@@ -1,6 +1,10 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using Irsa.Core.Caching;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Irsa.Sts.WebIdentity;
 
@@ -19,9 +23,17 @@ public delegate HttpMessageHandler OidcHandlerFactory(IReadOnlyList<string> thum
 /// origin (or <see cref="OidcKeySourceOptions.AllowedJwksOrigins"/>). Keys are never taken from the token itself
 /// (<c>jku</c>, <c>x5u</c>, <c>jwk</c>, <c>x5c</c>): only the issuer's published JWKS counts.
 /// </remarks>
-public sealed class OidcKeySource : IDisposable
+public sealed partial class OidcKeySource : IDisposable
 {
     private static readonly JsonDocumentOptions JsonOptions = new() { AllowDuplicateProperties = false, MaxDepth = 16 };
+
+    // Instruments of the process-wide "Irsa" meter (a host exports it by that name); free when nothing listens.
+    private static readonly Meter Meter = new("Irsa");
+    private static readonly Counter<long> Fetches = Meter.CreateCounter<long>("irsa.jwks.fetches", description: "Issuer discovery + JWKS fetches, by outcome");
+    private static readonly Histogram<double> FetchDuration = Meter.CreateHistogram<double>("irsa.jwks.fetch.duration", unit: "s",
+        description: "How long an issuer's discovery + JWKS fetch took");
+
+    private readonly ILogger _logger;
 
     private readonly TimeProvider _time;
     private readonly OidcKeySourceOptions _options;
@@ -30,10 +42,11 @@ public sealed class OidcKeySource : IDisposable
     private readonly BoundedCache<string, IssuerState> _issuers;
     private readonly HashSet<string> _allowedJwksOrigins;
 
-    public OidcKeySource(TimeProvider timeProvider, OidcKeySourceOptions? options = null, OidcHandlerFactory? handlerFactory = null)
+    public OidcKeySource(TimeProvider timeProvider, OidcKeySourceOptions? options = null, OidcHandlerFactory? handlerFactory = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         _time = timeProvider;
+        _logger = logger ?? NullLogger.Instance;
         _options = options ?? new OidcKeySourceOptions();
         _handlerFactory = handlerFactory ?? ThumbprintTrust.CreateDefaultHandler;
 
@@ -128,6 +141,26 @@ public sealed class OidcKeySource : IDisposable
 
     private async Task<string?> FetchAndStoreAsync(IssuerState state)
     {
+        var started = Stopwatch.GetTimestamp();
+        var failure = await TryFetchAndStoreAsync(state);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var outcome = new KeyValuePair<string, object?>("outcome", failure is null ? "success" : "failure");
+        Fetches.Add(1, outcome);
+        FetchDuration.Record(elapsed.TotalSeconds, outcome);
+        if (failure is null)
+        {
+            LogFetched(_logger, state.Issuer, state.Keys?.KeyIds.Count ?? 0, (long)elapsed.TotalMilliseconds);
+        }
+        else
+        {
+            LogFetchFailed(_logger, state.Issuer, failure, state.Keys is not null);
+        }
+
+        return failure;
+    }
+
+    private async Task<string?> TryFetchAndStoreAsync(IssuerState state)
+    {
         try
         {
             // The fetch is shared by every waiting caller, so it runs on its own timeout, not on one caller's token.
@@ -153,6 +186,12 @@ public sealed class OidcKeySource : IDisposable
             return "I/O failure";
         }
     }
+
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Fetched the JWKS of issuer {Issuer}: {KeyCount} keys in {ElapsedMilliseconds} ms")]
+    private static partial void LogFetched(ILogger logger, string issuer, int keyCount, long elapsedMilliseconds);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Cannot fetch the JWKS of issuer {Issuer}: {Reason} (serving cached keys: {HasCachedKeys})")]
+    private static partial void LogFetchFailed(ILogger logger, string issuer, string reason, bool hasCachedKeys);
 
     private async Task<CachedKeys> FetchAsync(IssuerState state, CancellationToken cancellationToken)
     {

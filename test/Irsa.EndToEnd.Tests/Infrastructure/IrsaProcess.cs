@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
@@ -16,6 +17,15 @@ public sealed class IrsaProcess : IAsyncLifetime
     public string DataDirectory => Path.Combine(Home.FullName, "data");
 
     public string Endpoint { get; private set; } = "";
+
+    /// <summary>Arguments added to <c>irsa up</c> (log level and format, for instance).</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+
+    /// <summary>Every line <c>irsa up</c> wrote to stdout, in order.</summary>
+    public ConcurrentQueue<string> StandardOutputLines { get; } = new();
+
+    /// <summary>Every line <c>irsa up</c> wrote to stderr (its log), in order.</summary>
+    public ConcurrentQueue<string> StandardErrorLines { get; } = new();
 
     /// <summary>The environment of a user who ran <c>eval "$(irsa env)"</c>: the admin profile, nothing else AWS-related.</summary>
     public Dictionary<string, string?> AdminEnvironment => new()
@@ -36,15 +46,15 @@ public sealed class IrsaProcess : IAsyncLifetime
             RedirectStandardError = true,
             WorkingDirectory = Tool.RepositoryRoot,
         };
-        foreach (var argument in new[] { "up", "--data", DataDirectory, "--listen", "http://127.0.0.1:0" })
+        foreach (var argument in new[] { "up", "--data", DataDirectory, "--listen", "http://127.0.0.1:0" }.Concat(ExtraArguments))
         {
             start.ArgumentList.Add(argument);
         }
 
         start.Environment["HOME"] = Home.FullName;
         _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { StandardOutputLines.Enqueue(e.Data); } };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { StandardErrorLines.Enqueue(e.Data); } };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
@@ -72,7 +82,8 @@ public sealed class IrsaProcess : IAsyncLifetime
     /// <summary>Runs the AWS CLI v1 as the admin user.</summary>
     public Task<ToolResult> AwsAsync(params string[] arguments) => Tool.RunAsync("aws", arguments, AdminEnvironment);
 
-    public async Task DisposeAsync()
+    /// <summary>Stops <c>irsa up</c> with SIGTERM (a graceful stop) and waits until its output is read to the end.</summary>
+    public void Stop()
     {
         if (_process is { HasExited: false })
         {
@@ -83,8 +94,16 @@ public sealed class IrsaProcess : IAsyncLifetime
             }
         }
 
+        // The parameterless wait also waits for the redirected streams to reach their end.
+        _process?.WaitForExit();
+    }
+
+    public Task DisposeAsync()
+    {
+        Stop();
         _process?.Dispose();
         Home.Delete(recursive: true);
+        return Task.CompletedTask;
     }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
