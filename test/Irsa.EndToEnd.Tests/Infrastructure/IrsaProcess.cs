@@ -72,6 +72,25 @@ public sealed class IrsaProcess : IAsyncLifetime
     /// <summary>Runs the AWS CLI v1 as the admin user.</summary>
     public Task<ToolResult> AwsAsync(params string[] arguments) => Tool.RunAsync("aws", arguments, AdminEnvironment);
 
+    /// <summary>Stops the server with <paramref name="signal"/> (15: graceful stop; 9: a crash) and waits for it; the data folder stays.</summary>
+    public async Task StopAsync(int signal)
+    {
+        if (_process is { HasExited: false })
+        {
+            Assert.Equal(0, Kill(_process.Id, signal));
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        }
+    }
+
+    /// <summary>Starts the server again on the same data folder (after <see cref="StopAsync"/>).</summary>
+    public Task RestartAsync()
+    {
+        // A killed server leaves its endpoint file behind; the new one writes its own.
+        File.Delete(Path.Combine(DataDirectory, "endpoint"));
+        _process?.Dispose();
+        return InitializeAsync();
+    }
+
     public async Task DisposeAsync()
     {
         if (_process is { HasExited: false })
