@@ -81,9 +81,13 @@ public sealed partial class AuditTrailTests(HeadlineDemo demo) : IClassFixture<H
     [Fact]
     public async Task Explain_names_the_sub_values_a_trust_policy_compared()
     {
-        var pod = await demo.PodRunAsync("intruder", "aws", "sts", "get-caller-identity", "--debug");
-        Assert.NotEqual(0, pod.ExitCode);
-        var requestId = RequestIdHeader().Match(pod.StandardError).Groups[1].Value;
+        var pod = await demo.PodRunAsync("intruder", "aws", "sts", "get-caller-identity");
+        Assert.True(pod.ExitCode != 0, pod.ToString());
+        // The request id as an operator finds it: the newest failed assume of that service account.
+        var failed = await demo.Irsa.IrsaAsync("audit", "lookup", "--errors", "--event-name", "AssumeRoleWithWebIdentity", "--output", "json");
+        Assert.True(failed.ExitCode == 0, failed.ToString());
+        var requestId = JsonNode.Parse(failed.StandardOutput)!["Records"]!.AsArray()
+            .First(r => r!["CloudTrailEvent"]!.GetValue<string>().Contains("system:serviceaccount:default:intruder", StringComparison.Ordinal))!["RequestId"]!.GetValue<string>();
 
         var explained = await demo.Irsa.IrsaAsync("audit", "explain", requestId);
 
