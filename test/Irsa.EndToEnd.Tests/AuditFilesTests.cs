@@ -68,35 +68,41 @@ public sealed class AuditFilesTests
         using var sts = new AmazonSecurityTokenServiceClient(new BasicAWSCredentials(credentials["aws_access_key_id"], credentials["aws_secret_access_key"]),
             new AmazonSecurityTokenServiceConfig { ServiceURL = irsa.Process.Endpoint, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
 
+        // 200 concurrent callers, 10 calls each; the server is killed once 200 calls were answered, mid-burst.
+        const int Callers = 200, CallsPerCaller = 10, KillAfter = 200;
         var answered = new ConcurrentBag<string>();
         var answeredCount = 0;
         var killed = new TaskCompletionSource();
-        async Task CallAsync()
+        async Task CallerAsync()
         {
             try
             {
-                var response = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest());
-                answered.Add(response.ResponseMetadata.RequestId);
-                if (Interlocked.Increment(ref answeredCount) == 50)
+                for (var call = 0; call < CallsPerCaller; call++)
                 {
-                    // Mid-burst: many calls are still in flight, some of them between their audit commit and their answer.
-                    await irsa.Process.StopAsync(SigKill);
-                    killed.TrySetResult();
+                    var response = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest());
+                    answered.Add(response.ResponseMetadata.RequestId);
+                    if (Interlocked.Increment(ref answeredCount) == KillAfter)
+                    {
+                        await irsa.Process.StopAsync(SigKill);
+                        killed.TrySetResult();
+                    }
                 }
             }
             catch (Exception e) when (e is AmazonServiceException or HttpRequestException or IOException or OperationCanceledException)
             {
-                // Not answered: the server died first. Nothing is claimed about these calls.
+                // Not answered: the server died first. Nothing is claimed about this call.
             }
         }
 
-        await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(CallAsync)));
+        await Task.WhenAll(Enumerable.Range(0, Callers).Select(_ => Task.Run(CallerAsync)));
         await killed.Task.WaitAsync(TimeSpan.FromMinutes(1));
-        Assert.InRange(answered.Count, 50, 199);
+        Assert.InRange(answered.Count, KillAfter, (Callers * CallsPerCaller) - 1);
 
         await irsa.Process.RestartAsync();
-        var lookup = await Ok(irsa.Process.IrsaAsync("audit", "lookup", "--event-name", "GetCallerIdentity", "--limit", "1000", "--output", "json"));
-        var recorded = JsonNode.Parse(lookup.StandardOutput)!["Records"]!.AsArray().Select(r => r!["RequestId"]!.GetValue<string>()).ToHashSet();
+        // The AWS CLI pages through LookupEvents (50 a page) until NextToken runs out.
+        var lookup = await Ok(irsa.Process.AwsAsync("cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=EventName,AttributeValue=GetCallerIdentity"));
+        var recorded = JsonNode.Parse(lookup.StandardOutput)!["Events"]!.AsArray()
+            .Select(e => JsonNode.Parse(e!["CloudTrailEvent"]!.GetValue<string>())!["requestID"]!.GetValue<string>()).ToHashSet();
         await irsa.Process.StopAsync(SigTerm);
         var verify = await irsa.Process.IrsaAsync("audit", "verify");
 
