@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Irsa.EndToEnd.Tests.Infrastructure;
 
 namespace Irsa.EndToEnd.Tests;
 
@@ -141,6 +143,42 @@ public sealed partial class AuditTrailTests(HeadlineDemo demo) : IClassFixture<H
         Assert.Single(unknown.StandardError.Trim().Split('\n'));
         Assert.NotEqual(0, badLimit.ExitCode);
         Assert.Single(badLimit.StandardError.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Tail_follow_prints_new_calls_until_interrupted()
+    {
+        const int SigInt = 2;
+        var output = new StringBuilder();
+        using var tail = Process.Start(Tool.StartInfo(Path.Combine(Tool.RepositoryRoot, "irsa"),
+            ["audit", "tail", "--follow", "-n", "1", "--event-name", "GetCallerIdentity"], demo.Irsa.AdminEnvironment))!;
+        tail.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        tail.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        tail.BeginOutputReadLine();
+        tail.BeginErrorReadLine();
+
+        var call = await demo.Irsa.AwsAsync("sts", "get-caller-identity", "--debug");
+        var requestId = RequestIdHeader().Match(call.StandardError).Groups[1].Value;
+        Assert.NotEmpty(requestId);
+        for (var waited = 0; waited < 600 && !Text(output).Contains(requestId, StringComparison.Ordinal); waited++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(0, Tool.Signal(tail.Id, SigInt));
+        await tail.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Contains(requestId, Text(output), StringComparison.Ordinal);
+        Assert.Single(Text(output).Split('\n'), line => line.Contains(requestId, StringComparison.Ordinal));
+        Assert.NotEqual(0, tail.ExitCode);
+    }
+
+    private static string Text(StringBuilder output)
+    {
+        lock (output)
+        {
+            return output.ToString();
+        }
     }
 
     private static List<JsonNode> Records(string lookupOutput) =>

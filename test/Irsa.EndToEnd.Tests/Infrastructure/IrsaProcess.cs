@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace Irsa.EndToEnd.Tests.Infrastructure;
 
@@ -77,7 +76,7 @@ public sealed class IrsaProcess : IAsyncLifetime
     {
         if (_process is { HasExited: false })
         {
-            Assert.Equal(0, Kill(_process.Id, signal));
+            Assert.Equal(0, Tool.Signal(_process.Id, signal));
             await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
         }
     }
@@ -95,7 +94,7 @@ public sealed class IrsaProcess : IAsyncLifetime
     {
         if (_process is { HasExited: false })
         {
-            _ = Kill(_process.Id, 15);
+            _ = Tool.Signal(_process.Id, 15);
             if (!_process.WaitForExit(TimeSpan.FromSeconds(20)))
             {
                 _process.Kill(entireProcessTree: true);
@@ -105,7 +104,4 @@ public sealed class IrsaProcess : IAsyncLifetime
         _process?.Dispose();
         Home.Delete(recursive: true);
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }
