@@ -1,8 +1,8 @@
+using Irsa.Audit.Journal;
 using Irsa.Core.Security;
 using Irsa.Iam.Accounts;
 using Irsa.Iam.Authorization;
 using Irsa.Iam.Queries;
-using Irsa.Audit.Journal;
 using Irsa.Server.Audit;
 using Irsa.Server.Aws;
 using Irsa.Server.Cluster;
