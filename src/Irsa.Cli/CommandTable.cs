@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Irsa.Cli.Commands;
+using Irsa.Cli.Commands.Audit;
 using Irsa.Cli.Commands.Cluster;
 using Irsa.Cli.Commands.Iam;
 using Irsa.Cli.Commands.Pod;
@@ -17,6 +18,7 @@ internal static class CommandTable
         KubeconfigCommand.Create(),
         IamCommands.Create(),
         PodRunCommand.Create(),
+        AuditCommands.Create(),
         Commands.Webhook.WebhookCommand.Create(),
     ];
 }

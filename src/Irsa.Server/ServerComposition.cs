@@ -60,7 +60,7 @@ internal static class ServerComposition
 
         // Every AWS call: one catalog of operations, one ordered pipeline, and its record in the CloudTrail trail.
         services.AddSingleton(sp => AwsOperations.Create(sp.GetRequiredService<Irsa.Iam.IamApi>(), sp.GetRequiredService<IamActionCatalog>(),
-            sp.GetRequiredService<StsApi>(), sp.GetRequiredService<EksApi>()));
+            sp.GetRequiredService<StsApi>(), sp.GetRequiredService<EksApi>(), sp.GetService<AuditTrail>()));
         services.AddSingleton<IAwsCallAudit>(sp => sp.GetService<AuditTrail>() is { } trail
             ? new CloudTrailAudit(trail, sp.GetRequiredService<ServerContext>())
             : new NoAwsCallAudit());

@@ -103,7 +103,7 @@ public sealed class NoSecretInLogsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("InvalidIdentityToken", body, StringComparison.Ordinal);
 
-        _irsa.Stop();
+        await _irsa.StopAsync(15);
         var stdout = _irsa.StandardOutputLines.ToList();
         var log = _irsa.StandardErrorLines.ToList();
 

@@ -101,10 +101,11 @@ public sealed class IrsaTestServer : IAsyncDisposable
 public static class SignedHttp
 {
     public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, Uri uri, string service, string region,
-        SigV4Credentials credentials, string? body, string contentType)
+        SigV4Credentials credentials, string? body, string contentType, params KeyValuePair<string, string>[] extraHeaders)
     {
         var bytes = body is null ? [] : System.Text.Encoding.UTF8.GetBytes(body);
         var headers = new List<KeyValuePair<string, string>> { new("host", uri.Authority) };
+        headers.AddRange(extraHeaders);
         if (body is not null)
         {
             headers.Add(new("content-type", contentType));
@@ -119,7 +120,7 @@ public static class SignedHttp
             message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         }
 
-        foreach (var (name, value) in signed.HeadersToAdd)
+        foreach (var (name, value) in signed.HeadersToAdd.Concat(extraHeaders))
         {
             message.Headers.TryAddWithoutValidation(name, value);
         }

@@ -170,9 +170,12 @@ public sealed class AuditTrail : IAsyncDisposable
     }
 
     /// <summary>The start of the oldest digest still kept, for verifying after retention has pruned older ones.</summary>
-    public DateTimeOffset? OldestDigestStart()
+    public DateTimeOffset? OldestDigestStart() => OldestDigestStart(_options.Directory);
+
+    /// <summary>The same for the trail in <paramref name="directory"/>, open or not (<c>irsa audit verify</c> with the server stopped).</summary>
+    public static DateTimeOffset? OldestDigestStart(string directory)
     {
-        using var connection = JournalSchema.OpenReader(_options.JournalPath);
+        using var connection = JournalSchema.OpenReader(Path.Combine(directory, JournalSchema.FileName));
         using var select = connection.CreateCommand();
         select.CommandText = "SELECT MIN(start_time) FROM digests";
         return select.ExecuteScalar() is long seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;

@@ -9,7 +9,7 @@ public sealed record PruneResult(int Digests, int LogFiles, int Records);
 /// <summary>
 /// Deletes whole delivery units older than the retention window: a digest that ended before the cutoff, the log
 /// files it lists and the journal rows in them. The oldest kept digest then points at a deleted one, which the
-/// verifier accepts when asked to start at that digest (<see cref="AuditTrail.OldestDigestStart"/>).
+/// verifier accepts when asked to start at that digest (<see cref="AuditTrail.OldestDigestStart()"/>).
 /// </summary>
 internal static class Retention
 {

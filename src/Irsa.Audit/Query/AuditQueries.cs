@@ -36,6 +36,9 @@ public sealed record AuditEvent(
 /// <summary>Irsa's filters for people (<c>irsa audit</c>); every set field must match.</summary>
 public sealed record AuditFilter
 {
+    /// <summary>Only calls recorded for this account (<c>recipientAccountId</c>): what one caller may see.</summary>
+    public string? AccountId { get; init; }
+
     public string? Cluster { get; init; }
 
     public string? Namespace { get; init; }
@@ -66,6 +69,10 @@ public sealed record AuditFilter
 
     /// <summary>The <see cref="AuditPage.NextCursor"/> of the previous page.</summary>
     public string? Cursor { get; init; }
+
+    /// <summary>Following instead of paging back (<c>tail --follow</c>): only events appended after this sequence
+    /// number, oldest first; the next call passes the last returned <see cref="AuditEvent.Sequence"/>.</summary>
+    public long? AfterSequence { get; init; }
 }
 
 /// <summary>A page of events, newest first, and the cursor of the next page (<c>null</c> at the end).</summary>
@@ -115,6 +122,8 @@ public sealed partial class AuditQueries
             }
         }
 
+        Add("account_id = $account", "$account", filter.AccountId);
+        Add("seq > $after", "$after", filter.AfterSequence);
         Add("cluster = $cluster", "$cluster", filter.Cluster);
         Add("namespace = $namespace", "$namespace", filter.Namespace);
         Add("service_account = $sa", "$sa", filter.ServiceAccount);
@@ -139,7 +148,8 @@ public sealed partial class AuditQueries
         }
 
         var limit = Math.Clamp(filter.Limit, 1, 1000);
-        var events = await ReadAsync($"SELECT {EventColumns} FROM events WHERE {where} ORDER BY event_time DESC, seq DESC LIMIT $limit",
+        var order = filter.AfterSequence is null ? "event_time DESC, seq DESC" : "seq";
+        var events = await ReadAsync($"SELECT {EventColumns} FROM events WHERE {where} ORDER BY {order} LIMIT $limit",
             command =>
             {
                 foreach (var (name, value) in values)
@@ -149,6 +159,11 @@ public sealed partial class AuditQueries
 
                 command.Parameters.AddWithValue("$limit", limit + 1);
             }, cancellationToken);
+        if (filter.AfterSequence is not null)
+        {
+            return new AuditPage([.. events.Take(limit)], null);
+        }
+
         return events.Count > limit
             ? new AuditPage([.. events.Take(limit)], PageCursor.Encode(events[limit - 1]))
             : new AuditPage(events, null);

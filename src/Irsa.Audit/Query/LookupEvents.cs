@@ -254,7 +254,8 @@ public sealed partial class AuditQueries
 }
 
 /// <summary>CloudTrail's timestamps on the wire: epoch seconds, integer or fractional, as botocore sends them.</summary>
-internal static class EpochSeconds
+/// <summary>CloudTrail's epoch-second timestamps in awsJson requests (integer or fractional).</summary>
+public static class EpochSeconds
 {
     /// <summary>False when present but not a valid time; absent or null reads as unbounded (<c>null</c>).</summary>
     public static bool TryRead(JsonElement request, string name, out long? seconds)

@@ -94,9 +94,11 @@ public static class CloudTrailRecordWriter
         writer.WriteEndObject();
     }
 
-    /// <summary>Cuts <paramref name="value"/> to at most <paramref name="maxBytes"/> UTF-8 bytes without splitting a character.</summary>
+    /// <summary>Cuts <paramref name="value"/> to at most <paramref name="maxBytes"/> UTF-8 bytes without splitting a character
+    /// (lone surrogates become U+FFFD first).</summary>
     public static string Truncate(string value, int maxBytes)
     {
+        value = WellFormed(value);
         if (Encoding.UTF8.GetByteCount(value) <= maxBytes)
         {
             return value;
@@ -167,7 +169,7 @@ public static class CloudTrailRecordWriter
                 {
                     if (!SecretNames.Contains(key))
                     {
-                        writer.WritePropertyName(key);
+                        writer.WritePropertyName(WellFormed(key));
                         WriteFiltered(writer, value);
                     }
                 }
@@ -186,9 +188,19 @@ public static class CloudTrailRecordWriter
             case null:
                 writer.WriteNullValue();
                 break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                writer.WriteStringValue(WellFormed(value.GetValue<string>()));
+                break;
             default:
                 node.WriteTo(writer);
                 break;
         }
     }
+
+    /// <summary>
+    /// The text with every lone surrogate replaced by U+FFFD: callers can send them (JSON <c>\ud800</c> escapes), and a
+    /// record must still be written, as UTF-8, rather than fail the call.
+    /// </summary>
+    private static string WellFormed(string text) =>
+        text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0 ? text : Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
 }

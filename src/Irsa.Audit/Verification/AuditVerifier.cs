@@ -50,7 +50,7 @@ public sealed record VerificationReport(
 /// </summary>
 /// <remarks>
 /// The walk stops at the first digest that starts at or before <c>from</c>, so verifying from
-/// <see cref="Journal.AuditTrail.OldestDigestStart"/> accepts a chain whose oldest kept digest points at one pruned
+/// <see cref="Journal.AuditTrail.OldestDigestStart()"/> accepts a chain whose oldest kept digest points at one pruned
 /// by retention, while any earlier <c>from</c> reports that digest as not found.
 /// </remarks>
 public static class AuditVerifier

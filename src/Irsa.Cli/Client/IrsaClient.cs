@@ -53,6 +53,23 @@ internal sealed class IrsaClient(HttpClient http, ClientSettings settings, Serve
         return TryParse(text) ?? throw new CliError("the server answered with something that is not JSON");
     }
 
+    /// <summary>Sends an awsJson 1.1 call (CloudTrail's API and Irsa's audit extensions) and returns the response object.</summary>
+    public async Task<JsonObject> JsonAsync(string service, string target, JsonObject body, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendSignedAsync(HttpMethod.Post, "/", service, body.ToJsonString(), "application/x-amz-json-1.1", cancellationToken,
+            KeyValuePair.Create("x-amz-target", target));
+        var json = TryParse(await response.Content.ReadAsStringAsync(cancellationToken))
+            ?? throw new CliError($"HTTP {(int)response.StatusCode} from {Endpoint} is not an AWS answer: is it an Irsa server?");
+        if (!response.IsSuccessStatusCode)
+        {
+            // awsJson names the error in __type, possibly qualified by a namespace ("ns#Code").
+            var code = json.Text("__type")?.Split('#')[^1] ?? response.StatusCode.ToString();
+            throw Error(code, json.Text("message") ?? json.Text("Message") ?? "");
+        }
+
+        return json;
+    }
+
     /// <summary>Sends an awsQuery call (IAM or STS) and returns the <c>{Action}Result</c> element.</summary>
     public async Task<XElement?> QueryAsync(string service, string action, IEnumerable<KeyValuePair<string, string>> parameters,
         CancellationToken cancellationToken = default)
@@ -93,11 +110,12 @@ internal sealed class IrsaClient(HttpClient http, ClientSettings settings, Serve
     public void Dispose() => http.Dispose();
 
     private async Task<HttpResponseMessage> SendSignedAsync(HttpMethod method, string pathAndQuery, string service, string? body, string contentType,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, params KeyValuePair<string, string>[] extraHeaders)
     {
         var uri = new Uri(Endpoint + pathAndQuery);
         var bytes = body is null ? [] : Encoding.UTF8.GetBytes(body);
         var headers = new List<KeyValuePair<string, string>> { new("host", uri.Authority) };
+        headers.AddRange(extraHeaders);
         if (body is not null)
         {
             headers.Add(new("content-type", contentType));
@@ -112,7 +130,7 @@ internal sealed class IrsaClient(HttpClient http, ClientSettings settings, Serve
             request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         }
 
-        foreach (var (name, value) in signed.HeadersToAdd)
+        foreach (var (name, value) in signed.HeadersToAdd.Concat(extraHeaders))
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }

@@ -6,8 +6,8 @@ namespace Irsa.Server.Aws;
 
 /// <summary>
 /// How one protocol puts an <see cref="AwsError"/> on the wire. Every error of every AWS call is rendered here, with
-/// the request id. Today: awsQuery XML (IAM, STS) and REST-JSON (EKS); JSON 1.1 (CloudTrail, eks-auth) and S3's
-/// REST-XML are further subclasses when their rows arrive.
+/// the request id. Today: awsQuery XML (IAM, STS), REST-JSON (EKS) and JSON 1.1 (CloudTrail); S3's REST-XML is a
+/// further subclass when its rows arrive.
 /// </summary>
 public abstract class AwsErrorDialect
 {
@@ -24,6 +24,12 @@ public abstract class AwsErrorDialect
     /// <summary>REST-JSON (EKS): <c>x-amzn-ErrorType</c> and <c>{"message": ...}</c>.</summary>
     public static AwsErrorDialect RestJson { get; } = new RestJsonDialect();
 
+    /// <summary>The content type of awsJson 1.1 requests and replies.</summary>
+    public const string Json11ContentType = "application/x-amz-json-1.1";
+
+    /// <summary>awsJson 1.1 (CloudTrail): <c>{"__type": code, "message": ...}</c> as <c>application/x-amz-json-1.1</c>.</summary>
+    public static AwsErrorDialect Json11 { get; } = new Json11Dialect();
+
     /// <summary>Renders <paramref name="error"/> (already in this dialect's spelling) with <paramref name="requestId"/>.</summary>
     public abstract AwsReply Render(AwsError error, string requestId);
 
@@ -36,14 +42,9 @@ public abstract class AwsErrorDialect
             new(error.StatusCode, "text/xml", QueryXml.Error(xmlNamespace, error, requestId));
     }
 
-    private sealed class RestJsonDialect : AwsErrorDialect
+    /// <summary>JSON protocols name the pipeline's errors as exceptions (<c>AccessDeniedException</c>, <c>UnrecognizedClientException</c>).</summary>
+    private abstract class JsonDialect : AwsErrorDialect
     {
-        public override AwsReply Render(AwsError error, string requestId) =>
-            new(error.StatusCode, "application/json", System.Text.Encoding.UTF8.GetBytes(new JsonObject { ["message"] = error.Message }.ToJsonString()))
-            {
-                Headers = [KeyValuePair.Create("x-amzn-ErrorType", error.Code)],
-            };
-
         public override AwsError Spell(AwsError error) => PipelineCodes.Contains(error.Code)
             ? error with
             {
@@ -55,5 +56,21 @@ public abstract class AwsErrorDialect
                 },
             }
             : error;
+    }
+
+    private sealed class RestJsonDialect : JsonDialect
+    {
+        public override AwsReply Render(AwsError error, string requestId) =>
+            new(error.StatusCode, "application/json", System.Text.Encoding.UTF8.GetBytes(new JsonObject { ["message"] = error.Message }.ToJsonString()))
+            {
+                Headers = [KeyValuePair.Create("x-amzn-ErrorType", error.Code)],
+            };
+    }
+
+    private sealed class Json11Dialect : JsonDialect
+    {
+        // botocore reads the code from __type (the part after any '#') and the text from message or Message.
+        public override AwsReply Render(AwsError error, string requestId) =>
+            new(error.StatusCode, Json11ContentType, System.Text.Encoding.UTF8.GetBytes(new JsonObject { ["__type"] = error.Code, ["message"] = error.Message }.ToJsonString()));
     }
 }

@@ -50,8 +50,12 @@ public sealed record AwsOperation
     /// <summary>CloudTrail's <c>eventSource</c> (<c>iam.amazonaws.com</c>).</summary>
     public required string EventSource { get; init; }
 
-    /// <summary>REST operations: the method and path template they answer; <c>null</c> for awsQuery operations (routed by <c>Action</c>).</summary>
+    /// <summary>REST operations: the method and path template they answer; <c>null</c> for awsQuery operations (routed by
+    /// <c>Action</c>) and awsJson operations (routed by <see cref="JsonTarget"/>).</summary>
     public RestRoute? Route { get; init; }
+
+    /// <summary>awsJson operations: the <c>X-Amz-Target</c> they answer (<c>PREFIX.Operation</c>); <c>null</c> for the others.</summary>
+    public string? JsonTarget { get; init; }
 
     /// <summary>The resource and condition keys the call is authorized against; <c>null</c> means <c>*</c> and no extra keys.</summary>
     public Func<AwsCall, Task<AwsTarget>>? ResolveTarget { get; init; }

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
+using Irsa.Audit.Journal;
 using Irsa.Audit.Records;
 using Irsa.Core.Audit;
 using Irsa.Core.Aws;
 using Irsa.Iam;
 using Irsa.Iam.Authorization;
+using Irsa.Server.Audit;
 using Irsa.Server.Cluster;
 using Irsa.Sts;
 
@@ -11,19 +13,21 @@ namespace Irsa.Server.Aws;
 
 /// <summary>
 /// The catalog of every AWS operation Irsa serves (IAM, STS, EKS), and the routing of a request to its row:
-/// REST routes by method and path, awsQuery by the credential scope's service and <c>Action</c>.
+/// awsJson by <c>X-Amz-Target</c>, REST routes by method and path, awsQuery by the credential scope's service and <c>Action</c>.
 /// </summary>
 public sealed class AwsOperations
 {
     public const string IamEventSource = "iam.amazonaws.com";
     public const string StsEventSource = "sts.amazonaws.com";
     public const string EksEventSource = "eks.amazonaws.com";
+    public const string CloudTrailEventSource = "cloudtrail.amazonaws.com";
 
     private static readonly AwsErrorDialect IamDialect = AwsErrorDialect.Query(IamProtocol.Namespace);
     private static readonly AwsErrorDialect StsDialect = AwsErrorDialect.Query(StsProtocol.Namespace);
 
     private readonly Dictionary<(string Service, string Name), AwsOperation> _query = [];
     private readonly List<AwsOperation> _rest = [];
+    private readonly Dictionary<string, AwsOperation> _json = new(StringComparer.Ordinal);
 
     /// <summary>A catalog of the given rows (tests compose their own).</summary>
     public AwsOperations(IEnumerable<AwsOperation> rows)
@@ -32,7 +36,11 @@ public sealed class AwsOperations
         foreach (var row in rows)
         {
             All.Add(row);
-            if (row.Route is null)
+            if (row.JsonTarget is not null)
+            {
+                _json.Add(row.JsonTarget, row);
+            }
+            else if (row.Route is null)
             {
                 _query.Add((row.Service, row.Name), row);
             }
@@ -48,9 +56,10 @@ public sealed class AwsOperations
 
     public List<AwsOperation> All { get; } = [];
 
-    /// <summary>Irsa's catalog: the IAM table's rows, STS's and EKS's.</summary>
-    public static AwsOperations Create(IamApi iam, IamActionCatalog catalog, StsApi sts, EksApi eks) =>
-        new([.. IamRows(iam, catalog), .. StsRows(sts), .. EksApi.Rows(eks, EksEventSource)]);
+    /// <summary>Irsa's catalog: the IAM table's rows, STS's, EKS's and, when the trail is kept, CloudTrail's.</summary>
+    public static AwsOperations Create(IamApi iam, IamActionCatalog catalog, StsApi sts, EksApi eks, AuditTrail? trail = null) =>
+        new([.. IamRows(iam, catalog), .. StsRows(sts), .. EksApi.Rows(eks, EksEventSource),
+            .. trail is null ? [] : CloudTrailApi.Rows(trail, CloudTrailEventSource)]);
 
     /// <summary>
     /// The row for a request. A request no row serves gets a row whose handler answers AWS's error for it, so the
@@ -61,6 +70,16 @@ public sealed class AwsOperations
         ArgumentNullException.ThrowIfNull(request);
         var scope = request.ScopeService;
         var signed = request.IsSigned;
+        var none = new Dictionary<string, string>();
+        if (request.Header("X-Amz-Target") is { } target && request.Method == "POST")
+        {
+            // awsJson: the target names the operation; an unknown one is AWS's UnknownOperationException, still audited.
+            return _json.TryGetValue(target, out var jsonRow)
+                ? (jsonRow, none)
+                : (Unknown(scope ?? "cloudtrail", AwsErrorDialect.Json11, CloudTrailEventSource,
+                    new AwsError("UnknownOperationException", "The operation named by X-Amz-Target is not served here", 400), signed), none);
+        }
+
         if (scope is null or "eks")
         {
             foreach (var row in _rest)
@@ -72,7 +91,6 @@ public sealed class AwsOperations
             }
         }
 
-        var none = new Dictionary<string, string>();
         if (scope == "eks")
         {
             return (Unknown("eks", AwsErrorDialect.RestJson, EksEventSource, new AwsError("ResourceNotFoundException", "No EKS operation matches this path", 404), signed), none);

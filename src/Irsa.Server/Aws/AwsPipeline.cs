@@ -49,7 +49,18 @@ public sealed class AwsPipeline(
 
         // The audit is awaited before answering, so a durable trail never misses a call the client saw answered.
         var record = Record(state);
-        await audit.RecordAsync(record, context.RequestAborted);
+        try
+        {
+            await audit.RecordAsync(record, context.RequestAborted);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // A call whose record could not be committed is not answered as done: the caller sees a retryable
+            // InternalFailure (the handler's effect, if any, stays, as after any failure past the commit point).
+            AwsLog.Unexpected(logger, exception, state.Request?.RequestId, "audit of " + record.Operation.Name);
+            state.Result = AwsError.InternalFailure();
+        }
+
         IrsaTelemetry.AwsCallAnswered(activity, record, time.GetElapsedTime(started), logger);
         await RespondAsync(context, state);
     }

@@ -18,7 +18,9 @@ public static class AwsRequestParameters
     private static readonly HashSet<string> ProtocolParameters = new(StringComparer.Ordinal) { "Action", "Version" };
 
     public static JsonObject? From(AwsRequest request, AwsOperation operation, IReadOnlyDictionary<string, string> pathValues) =>
-        operation.Route is null ? FromQuery(request.Query, operation.UnrecordedParameters) : FromJson(request, operation.UnrecordedParameters, pathValues);
+        operation.Route is null && operation.JsonTarget is null
+            ? FromQuery(request.Query, operation.UnrecordedParameters)
+            : FromJson(request, operation.UnrecordedParameters, pathValues, lowerCamel: operation.JsonTarget is not null);
 
     public static JsonObject? FromQuery(QueryParameters parameters, IReadOnlySet<string> unrecorded)
     {
@@ -38,7 +40,7 @@ public static class AwsRequestParameters
         return root.Fields.Count == 0 ? null : root.ToJson() as JsonObject;
     }
 
-    private static JsonObject? FromJson(AwsRequest request, IReadOnlySet<string> unrecorded, IReadOnlyDictionary<string, string> pathValues)
+    private static JsonObject? FromJson(AwsRequest request, IReadOnlySet<string> unrecorded, IReadOnlyDictionary<string, string> pathValues, bool lowerCamel)
     {
         JsonObject result;
         try
@@ -68,8 +70,23 @@ public static class AwsRequestParameters
             result.Remove(name);
         }
 
+        // awsJson members are PascalCase on the wire; CloudTrail records them lower-camel, as for awsQuery.
+        if (lowerCamel)
+        {
+            result = (JsonObject)LowerCamelMembers(result, 0)!;
+        }
+
         return result.Count == 0 ? null : result;
     }
+
+    private static JsonNode? LowerCamelMembers(JsonNode? node, int depth) => node switch
+    {
+        JsonObject json when depth < MaxDepth => new JsonObject(json.Where(m => m.Key.Length > 0).DistinctBy(m => LowerCamel(m.Key), StringComparer.Ordinal)
+            .Select(m => KeyValuePair.Create(LowerCamel(m.Key), LowerCamelMembers(m.Value, depth + 1)))),
+        JsonObject => new JsonObject(),
+        JsonArray array => new JsonArray([.. array.Select(item => LowerCamelMembers(item, depth + 1))]),
+        _ => node?.DeepClone(),
+    };
 
     /// <summary>A member name as CloudTrail writes it: <c>RoleName</c> → <c>roleName</c>, <c>OpenIDConnectProviderArn</c> → <c>openIDConnectProviderArn</c>.</summary>
     private static string LowerCamel(string name) => char.ToLowerInvariant(name[0]) + name[1..];

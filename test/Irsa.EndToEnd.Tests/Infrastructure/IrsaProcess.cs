@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace Irsa.EndToEnd.Tests.Infrastructure;
 
@@ -82,30 +81,43 @@ public sealed class IrsaProcess : IAsyncLifetime
     /// <summary>Runs the AWS CLI v1 as the admin user.</summary>
     public Task<ToolResult> AwsAsync(params string[] arguments) => Tool.RunAsync("aws", arguments, AdminEnvironment);
 
-    /// <summary>Stops <c>irsa up</c> with SIGTERM (a graceful stop) and waits until its output is read to the end.</summary>
-    public void Stop()
+    /// <summary>Stops the server with <paramref name="signal"/> (15: graceful stop; 9: a crash) and waits until it exited
+    /// and its output was read to the end; the data folder stays.</summary>
+    public async Task StopAsync(int signal)
     {
         if (_process is { HasExited: false })
         {
-            _ = Kill(_process.Id, 15);
-            if (!_process.WaitForExit(TimeSpan.FromSeconds(20)))
-            {
-                _process.Kill(entireProcessTree: true);
-            }
+            Assert.Equal(0, Tool.Signal(_process.Id, signal));
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
         }
 
         // The parameterless wait also waits for the redirected streams to reach their end.
         _process?.WaitForExit();
     }
 
+    /// <summary>Starts the server again on the same data folder (after <see cref="StopAsync"/>).</summary>
+    public Task RestartAsync()
+    {
+        // A killed server leaves its endpoint file behind; the new one writes its own.
+        File.Delete(Path.Combine(DataDirectory, "endpoint"));
+        _process?.Dispose();
+        return InitializeAsync();
+    }
+
     public Task DisposeAsync()
     {
-        Stop();
+        if (_process is { HasExited: false })
+        {
+            _ = Tool.Signal(_process.Id, 15);
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(20)))
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process?.WaitForExit();
         _process?.Dispose();
         Home.Delete(recursive: true);
         return Task.CompletedTask;
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

@@ -11,6 +11,33 @@ public static class Tool
     public static async Task<ToolResult> RunAsync(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment,
         TimeSpan? timeout = null, string? workingDirectory = null)
     {
+        var start = StartInfo(file, arguments, environment, workingDirectory);
+        using var process = Process.Start(start)!;
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish in time. stderr: {stderr}");
+        }
+
+        process.WaitForExit();
+        return new ToolResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>A process start with output redirected and exactly <paramref name="environment"/> as its AWS/Irsa environment.</summary>
+    public static ProcessStartInfo StartInfo(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment,
+        string? workingDirectory = null)
+    {
         var start = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
@@ -34,27 +61,11 @@ public static class Tool
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish in time. stderr: {stderr}");
-        }
-
-        process.WaitForExit();
-        return new ToolResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+        return start;
     }
+
+    /// <summary>Sends a POSIX signal (2: SIGINT, 9: SIGKILL, 15: SIGTERM); 0 on success.</summary>
+    public static int Signal(int pid, int signal) => Kill(pid, signal);
 
     private static string FindRepositoryRoot()
     {
@@ -68,6 +79,9 @@ public static class Tool
 
         throw new InvalidOperationException("Cannot find the repository root (Irsa.slnx) above the test assembly.");
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 }
 
 /// <summary>What a finished command printed.</summary>
