@@ -54,7 +54,7 @@ public sealed class SessionCallerFactory(IWebIdentityDirectory directory)
             }
         }
 
-        var callerSession = new CallerSession(sessionPolicies, session.Tags, session.SourceIdentity) 
+        var callerSession = new CallerSession(sessionPolicies, session.Tags, session.SourceIdentity)
         {
             Pod = session.Pod,
             IssuedAt = session.IssuedAt,
