@@ -83,7 +83,7 @@ public sealed partial class AuditTrailTests(HeadlineDemo demo) : IClassFixture<H
     [Fact]
     public async Task Explain_names_the_sub_values_a_trust_policy_compared()
     {
-        var pod = await IntruderCallAsync();
+        var pod = await demo.IntruderCallAsync();
         Assert.True(pod.ExitCode != 0, pod.ToString());
         // The request id as an operator finds it: the newest failed assume of that service account.
         var failed = await demo.Irsa.IrsaAsync("audit", "lookup", "--errors", "--event-name", "AssumeRoleWithWebIdentity", "--output", "json");
@@ -122,7 +122,7 @@ public sealed partial class AuditTrailTests(HeadlineDemo demo) : IClassFixture<H
     [Fact]
     public async Task Lookup_lists_failed_calls_and_explain_says_when_a_call_succeeded()
     {
-        var pod = await IntruderCallAsync();
+        var pod = await demo.IntruderCallAsync();
         Assert.NotEqual(0, pod.ExitCode);
 
         var errors = await demo.Irsa.IrsaAsync("audit", "lookup", "--errors", "--event-name", "AssumeRoleWithWebIdentity", "--output", "json");
@@ -172,11 +172,6 @@ public sealed partial class AuditTrailTests(HeadlineDemo demo) : IClassFixture<H
         Assert.Single(Text(output).Split('\n'), line => line.Contains(requestId, StringComparison.Ordinal));
         Assert.NotEqual(0, tail.ExitCode);
     }
-
-    /// <summary>The intruder's call, with its own HOME: the AWS CLI caches assumed-role credentials under ~/.aws/cli/cache
-    /// keyed by the role, so with a shared HOME it would reuse the reader's session and never call STS.</summary>
-    private Task<ToolResult> IntruderCallAsync() =>
-        demo.PodRunAsync("intruder", "sh", "-c", "export HOME=\"$(mktemp -d)\"; exec aws sts get-caller-identity");
 
     private static string Text(StringBuilder output)
     {

@@ -43,6 +43,11 @@ public sealed class HeadlineDemo : IAsyncLifetime
     public Task<ToolResult> PodRunAsync(string serviceAccount, params string[] command) =>
         Irsa.IrsaAsync(["pod", "run", "--cluster", "demo", "--service-account", serviceAccount, "--", .. command]);
 
+    /// <summary>The intruder's AWS CLI call, with its own HOME: the AWS CLI caches assumed-role credentials under
+    /// ~/.aws/cli/cache keyed by the role, so with a shared HOME it would reuse the reader's session and never call STS.</summary>
+    public Task<ToolResult> IntruderCallAsync() =>
+        PodRunAsync("intruder", "sh", "-c", "export HOME=\"$(mktemp -d)\"; exec aws sts get-caller-identity");
+
     private static async Task<ToolResult> Ok(Task<ToolResult> run)
     {
         var result = await run;
@@ -76,7 +81,7 @@ public sealed class HeadlineDemoTests(HeadlineDemo demo) : IClassFixture<Headlin
     [Fact]
     public async Task A_service_account_claiming_someone_elses_role_is_denied()
     {
-        var result = await demo.PodRunAsync("intruder", "aws", "sts", "get-caller-identity");
+        var result = await demo.IntruderCallAsync();
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("AccessDenied", result.StandardError, StringComparison.Ordinal);

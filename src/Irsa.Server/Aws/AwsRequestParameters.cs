@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Irsa.Core.Query;
 
 namespace Irsa.Server.Aws;
@@ -10,7 +12,7 @@ namespace Irsa.Server.Aws;
 /// <c>.member.N</c> lists become arrays; REST-JSON bodies are kept as sent, with the route's path values.
 /// Parameters a row marks unrecorded never appear.
 /// </summary>
-public static class AwsRequestParameters
+public static partial class AwsRequestParameters
 {
     /// <summary>Deeper keys are not AWS's shapes; they are dropped rather than recursed into.</summary>
     private const int MaxDepth = 8;
@@ -45,9 +47,9 @@ public static class AwsRequestParameters
         JsonObject result;
         try
         {
-            result = request.Body.Length == 0 ? [] : JsonNode.Parse(request.Body) as JsonObject ?? [];
+            result = request.Body.Length == 0 ? [] : JsonNode.Parse(WellFormed(request.Body)) as JsonObject ?? [];
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException or DecoderFallbackException)
         {
             result = [];
         }
@@ -78,6 +80,22 @@ public static class AwsRequestParameters
 
         return result.Count == 0 ? null : result;
     }
+
+    /// <summary>
+    /// The body's JSON text with every escaped lone surrogate (<c>\ud800</c>) written as <c>\ufffd</c>. JSON's grammar
+    /// allows them, but no .NET string holding one can be read back from a parsed document, and the record must be
+    /// written for any body the caller sends.
+    /// </summary>
+    private static string WellFormed(byte[] body)
+    {
+        var text = StrictUtf8.GetString(body);
+        return text.Contains("\\u", StringComparison.OrdinalIgnoreCase) ? LoneSurrogateEscape().Replace(text, "\\ufffd") : text;
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    [GeneratedRegex(@"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")]
+    private static partial Regex LoneSurrogateEscape();
 
     private static JsonNode? LowerCamelMembers(JsonNode? node, int depth) => node switch
     {
