@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Irsa.Server.Webhook;
+using Irsa.Webhook.Tests.Conformance;
 using k8s;
 using k8s.Models;
 
@@ -94,7 +95,7 @@ public sealed class JsonPatchTests
     [UpstreamConformanceFact]
     public void UpstreamExpectedPatches_ApplyToTheirPods()
     {
-        var files = Directory.EnumerateFiles(WebhookTestData.ConformanceFolder(), "*.pod.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var files = Directory.EnumerateFiles(ConformancePaths.PodIdentityWebhook, "*.pod.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(24, files.Count);
 
         foreach (var file in files)

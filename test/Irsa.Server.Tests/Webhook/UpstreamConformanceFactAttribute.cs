@@ -1,3 +1,5 @@
+using Irsa.Webhook.Tests.Conformance;
+
 namespace Irsa.Server.Tests.Webhook;
 
 /// <summary>
@@ -9,9 +11,6 @@ public sealed class UpstreamConformanceFactAttribute : FactAttribute
 {
     public UpstreamConformanceFactAttribute()
     {
-        if (!Directory.Exists(WebhookTestData.ConformanceFolder()))
-        {
-            Skip = "differential check against upstream's pod-identity-webhook data: ../shared/conformance/pod-identity-webhook is not beside this clone";
-        }
+        Skip = ConformancePaths.SkipReason;
     }
 }

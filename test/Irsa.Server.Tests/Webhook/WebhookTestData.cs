@@ -81,9 +81,6 @@ internal static class WebhookTestData
         return certificate.Thumbprint;
     }
 
-    /// <summary>Upstream's conformance folder for the differential checks: <c>../shared/conformance/pod-identity-webhook</c> beside the clone.</summary>
-    public static string ConformanceFolder() => Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "conformance", "pod-identity-webhook"));
-
     /// <summary>Irsa's own webhook cases, kept with the webhook's unit tests.</summary>
     public static string PodMutationFixturesFile() => Path.Combine(RepositoryRoot(), "test", "Irsa.Webhook.Tests", "Fixtures", "pod-mutations.json");
 
