@@ -12,6 +12,13 @@ public sealed record AwsError(string Code, string Message, int StatusCode)
     /// <summary><c>Sender</c> for 4xx, <c>Receiver</c> for 5xx, as in the query-protocol error XML.</summary>
     public string Type => StatusCode >= 500 ? "Receiver" : "Sender";
 
+    /// <summary>Further elements some protocols put in the error body, in order (S3's <c>BucketName</c>, <c>Key</c>,
+    /// <c>Resource</c>, <c>RequestTime</c>...); empty for most errors.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Details { get; init; } = [];
+
+    /// <summary>Response headers the error carries (S3's <c>x-amz-bucket-region</c> on a HEAD error).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
     public static AwsError Validation(string message) => new("ValidationError", message, 400);
 
     public static AwsError InvalidInput(string message) => new("InvalidInput", message, 400);
