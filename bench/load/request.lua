@@ -1,5 +1,7 @@
 -- One request shape per run, read from the environment:
---   LOAD_METHOD (GET/POST), LOAD_BODY_FILE (optional), LOAD_CONTENT_TYPE (optional).
+--   LOAD_METHOD (GET/POST), LOAD_BODY_FILE (optional), LOAD_CONTENT_TYPE (optional),
+--   LOAD_HEADERS_FILE (optional: "Name: value" lines, e.g. a SigV4 signature made once and replayed; AWS accepts a
+--   signed request again within its 15-minute window, so the server verifies the same signature every time).
 -- Every response is classified; done() prints the non-2xx count so a fast error path cannot pass
 -- for a result. Counters live in each wrk thread and are summed at the end.
 local threads = {}
@@ -17,6 +19,15 @@ function init(args)
     local f = assert(io.open(path, "rb"))
     wrk.body = f:read("*a")
     f:close()
+  end
+  local headers = os.getenv("LOAD_HEADERS_FILE")
+  if headers and headers ~= "" then
+    for line in io.lines(headers) do
+      local name, value = line:match("^([^:]+):%s*(.*)$")
+      if name then
+        wrk.headers[name] = value
+      end
+    end
   end
   local ct = os.getenv("LOAD_CONTENT_TYPE")
   if ct and ct ~= "" then
