@@ -155,15 +155,18 @@ public sealed class AuthorizationOutcome
     /// The <c>AccessDenied</c> error AWS would send, e.g. <c>User: arn:… is not authorized to perform: iam:CreateRole on resource:
     /// arn:… because no identity-based policy allows the iam:CreateRole action</c>; <c>null</c> when allowed.
     /// </summary>
-    public AwsError? ToAccessDenied()
+    /// <param name="quoteResource">S3 quotes the resource (<c>on resource: "arn:aws:s3:::b/k"</c>) and names none for <c>*</c>.</param>
+    public AwsError? ToAccessDenied(bool quoteResource = false)
     {
         if (IsAllowed)
         {
             return null;
         }
 
-        var prefix = $"User: {PrincipalArn} is not authorized to perform: {Action} on resource: {ResourceArn}";
-        return AwsError.AccessDenied(prefix + " " + Reason());
+        var resource = !quoteResource ? " on resource: " + ResourceArn
+            : ResourceArn == "*" ? string.Empty
+            : $" on resource: \"{ResourceArn}\"";
+        return AwsError.AccessDenied($"User: {PrincipalArn} is not authorized to perform: {Action}{resource} {Reason()}");
     }
 
     private string Reason()
@@ -185,6 +188,13 @@ public sealed class AuthorizationOutcome
         }
 
         var identityAllowed = Result.MatchedStatements.Any(m => _request.IdentityPolicies?.Any(p => p.PolicyId == m.PolicyId) == true);
+        var crossAccount = Arn.TryParse(PrincipalArn, out var principal) && _request.ResourceAccount is not null && !string.Equals(principal.Account, _request.ResourceAccount, StringComparison.Ordinal);
+        if (crossAccount && identityAllowed)
+        {
+            // Across accounts both sides must allow: the identity side did, so the resource's policy is what was missing.
+            return $"because no resource-based policy allows the {Action} action";
+        }
+
         return identityAllowed && _request.SessionPolicies is not null
             ? $"because no session policy allows the {Action} action"
             : $"because no identity-based policy allows the {Action} action";

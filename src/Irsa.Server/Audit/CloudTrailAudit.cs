@@ -30,7 +30,7 @@ public sealed class CloudTrailAudit(AuditTrail trail, ServerContext server) : IA
         var session = record.Caller?.Session;
         var issued = record.IssuedSession;
         var pod = session?.Pod ?? issued?.Pod ?? record.WebIdentityCaller?.Pod;
-        var additional = new JsonObject();
+        var additional = record.AdditionalEventData?.DeepClone().AsObject() ?? [];
         if (record.Operation.Name == StsProtocol.AssumeRoleWithWebIdentity)
         {
             // AWS's value for providers trusted through the IAM trust store (Irsa checks the provider's thumbprint list
@@ -58,7 +58,7 @@ public sealed class CloudTrailAudit(AuditTrail trail, ServerContext server) : IA
             UserIdentity = IdentityOf(record),
             EventTime = record.EventTime,
             EventSource = record.Operation.EventSource,
-            EventName = record.Operation.Name,
+            EventName = record.Operation.EventName,
             AwsRegion = region,
             SourceIpAddress = record.SourceIp ?? "unknown",
             UserAgent = record.UserAgent,
@@ -72,6 +72,8 @@ public sealed class CloudTrailAudit(AuditTrail trail, ServerContext server) : IA
             ReadOnly = record.Operation.ReadOnly,
             Resources = [.. record.Resources.Select(r => new CloudTrailResource(r.AccountId, r.Type, r.Arn))],
             RecipientAccountId = record.RecipientAccountId ?? fallbackAccountId,
+            ManagementEvent = !record.Operation.DataEvent,
+            EventCategory = record.Operation.DataEvent ? "Data" : "Management",
         };
         return new AuditEntry(cloudTrail)
         {

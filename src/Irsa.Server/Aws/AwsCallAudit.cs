@@ -78,6 +78,9 @@ public sealed record AwsCallRecord
 
     public JsonObject? ResponseElements { get; init; }
 
+    /// <summary>What the handler adds to CloudTrail's <c>additionalEventData</c> (S3's bytes transferred, signature version).</summary>
+    public JsonObject? AdditionalEventData { get; init; }
+
     public IReadOnlyList<AwsResourceRecord> Resources { get; init; } = [];
 
     /// <summary>The account the call was made in (the caller's, or the target role's for an unsigned assume).</summary>

@@ -30,11 +30,31 @@ public sealed record AwsOperation
     /// <summary>Bodies of signed calls: the largest IAM document (a 131,072-character policy, form-encoded) fits several times.</summary>
     public const int SignedBodyLimit = 1024 * 1024;
 
+    /// <summary>Bodies a row streams (S3): a 5 GiB object plus its aws-chunked framing (a chunk header per 8 KiB at worst).</summary>
+    public const long StreamedBodyLimit = (5L << 30) + (64L << 20);
+
     /// <summary>The signing name and service (<c>iam</c>, <c>sts</c>, <c>eks</c>).</summary>
     public required string Service { get; init; }
 
     /// <summary>The operation as AWS names it (<c>CreateRole</c>) and as CloudTrail's <c>eventName</c> records it.</summary>
     public required string Name { get; init; }
+
+    /// <summary>CloudTrail's <c>eventName</c> when it differs from <see cref="Name"/> (S3 logs ListObjectsV2 as <c>ListObjects</c>).</summary>
+    public string EventName
+    {
+        get => field ?? Name;
+        init;
+    }
+
+    /// <summary>A CloudTrail data event (S3 object and list calls) rather than a management event.</summary>
+    public bool DataEvent { get; init; }
+
+    /// <summary>The body is the handler's to stream (S3 objects up to 5 GiB): the pipeline reads none of it, and SigV4
+    /// trusts the declared payload hash, which the handler then verifies while reading.</summary>
+    public bool StreamsBody { get; init; }
+
+    /// <summary>CloudTrail's <c>requestParameters</c> when the generic form does not fit (S3's <c>bucketName</c>, <c>Host</c>, <c>key</c>).</summary>
+    public Func<AwsCall, JsonObject?>? RecordParameters { get; init; }
 
     /// <summary>The IAM action that authorizes the call, or <c>null</c> when no identity policy is consulted
     /// (<c>AssumeRoleWithWebIdentity</c>: the role's trust policy decides; <c>GetCallerIdentity</c>: always allowed).</summary>
@@ -81,7 +101,18 @@ public sealed class AwsCall(AwsRequest request, AwsOperation operation, IReadOnl
     /// <summary>Set once authentication succeeded; <c>null</c> for unsigned operations.</summary>
     public CallerIdentity? Caller { get; internal set; }
 
+    /// <summary>What the verified signature proved (payload signing, seed signature, presigned or header); set with <see cref="Caller"/>.</summary>
+    public Irsa.SigV4.SigV4Identity? Signature { get; internal set; }
+
+    /// <summary>Decides one more action on one more resource for this caller, through the same policy engine, with the
+    /// request's condition keys (S3 decides DeleteObjects per key and CopyObject's source); set by the pipeline.</summary>
+    public Func<AwsTarget, string, CancellationToken, Task<AwsDecision>> AuthorizeAsync { get; internal set; } =
+        (_, _, _) => Task.FromResult(new AwsDecision(false, null, null));
+
     public CancellationToken CancellationToken { get; } = cancellationToken;
+
+    /// <summary>The unread request body of a row that streams it (<see cref="AwsOperation.StreamsBody"/>); empty otherwise.</summary>
+    public Stream Body { get; init; } = Stream.Null;
 
     /// <summary>The authenticated caller; handlers of signed operations run only after authentication.</summary>
     public CallerIdentity RequiredCaller => Caller ?? throw new InvalidOperationException($"{Operation.Name} ran without an authenticated caller.");
@@ -90,15 +121,29 @@ public sealed class AwsCall(AwsRequest request, AwsOperation operation, IReadOnl
 /// <summary>What a call is authorized against.</summary>
 /// <param name="ResourceArn">The canonical ARN of the resource the handler will touch, or <c>*</c>.</param>
 /// <param name="ConditionKeys">The request's condition keys (<c>aws:ResourceTag/*</c>, <c>aws:RequestTag/*</c>, <c>iam:PolicyARN</c>…).</param>
-public sealed record AwsTarget(string ResourceArn, IReadOnlyDictionary<string, ContextValue> ConditionKeys)
+/// <param name="ResourcePolicy">The resource's own policy (an S3 bucket policy), combined with the caller's as AWS does.</param>
+/// <param name="ResourceAccount">The resource's owner, when it may differ from the caller's account.</param>
+public sealed record AwsTarget(string ResourceArn, IReadOnlyDictionary<string, ContextValue> ConditionKeys,
+    PolicyEntry? ResourcePolicy = null, string? ResourceAccount = null)
 {
     public static AwsTarget Any { get; } = new("*", new Dictionary<string, ContextValue>());
 }
 
-/// <summary>Bytes ready for the wire.</summary>
-public sealed record AwsReply(int StatusCode, string ContentType, byte[] Body)
+/// <summary>One more decision a handler asked for: allowed, or AWS's error and the operator's explanation.</summary>
+public sealed record AwsDecision(bool Allowed, AwsError? Denied, Explanation? Explanation);
+
+/// <summary>Bytes ready for the wire, or a writer that streams them (S3 objects).</summary>
+public sealed record AwsReply(int StatusCode, string? ContentType, byte[] Body)
 {
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
+    /// <summary>Streams the body instead of <see cref="Body"/>: <see cref="ContentLength"/> bytes, written after the headers.</summary>
+    public Func<Stream, CancellationToken, Task>? Writer { get; init; }
+
+    public long ContentLength => Writer is null ? Body.Length : StreamedLength;
+
+    /// <summary>The length of what <see cref="Writer"/> writes.</summary>
+    public long StreamedLength { get; init; }
 }
 
 /// <summary>A handler's outcome: the reply, or the AWS error to render in the operation's dialect, plus what the audit records.</summary>
@@ -120,6 +165,9 @@ public sealed class AwsResult
 
     /// <summary>The web identity an <c>AssumeRoleWithWebIdentity</c> presented, for the record's <c>WebIdentityUser</c>.</summary>
     public Irsa.Sts.WebIdentity.WebIdentityCaller? WebIdentityCaller { get; init; }
+
+    /// <summary>CloudTrail's <c>additionalEventData</c> the handler adds (S3's bytes transferred).</summary>
+    public JsonObject? AdditionalEventData { get; init; }
 
     /// <summary>The operator's reason for a failure, never sent to the client.</summary>
     public Explanation? Explanation { get; init; }

@@ -29,10 +29,14 @@ public sealed class AwsOperations
     private readonly List<AwsOperation> _rest = [];
     private readonly Dictionary<string, AwsOperation> _json = new(StringComparer.Ordinal);
 
-    /// <summary>A catalog of the given rows (tests compose their own).</summary>
-    public AwsOperations(IEnumerable<AwsOperation> rows)
+    private readonly Func<AwsRequest, AwsOperation?>? _streaming;
+
+    /// <summary>A catalog of the given rows (tests compose their own); <paramref name="streaming"/> claims the requests whose
+    /// rows stream their bodies (S3's, by host or credential scope) before any body is read.</summary>
+    public AwsOperations(IEnumerable<AwsOperation> rows, Func<AwsRequest, AwsOperation?>? streaming = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        _streaming = streaming;
         foreach (var row in rows)
         {
             All.Add(row);
@@ -60,6 +64,10 @@ public sealed class AwsOperations
     public static AwsOperations Create(IamApi iam, IamActionCatalog catalog, StsApi sts, EksApi eks, AuditTrail? trail = null) =>
         new([.. IamRows(iam, catalog), .. StsRows(sts), .. EksApi.Rows(eks, EksEventSource),
             .. trail is null ? [] : CloudTrailApi.Rows(trail, CloudTrailEventSource)]);
+
+    /// <summary>The row of a request some streaming protocol claims (S3), resolved from its request line and headers alone; <c>null</c> for the others.</summary>
+    public (AwsOperation Operation, IReadOnlyDictionary<string, string> PathValues)? ResolveStreaming(AwsRequest request) =>
+        _streaming?.Invoke(request) is { } row ? (row, new Dictionary<string, string>()) : null;
 
     /// <summary>
     /// The row for a request. A request no row serves gets a row whose handler answers AWS's error for it, so the

@@ -6,6 +6,7 @@ using Irsa.Server.Security;
 using Irsa.Server.Telemetry;
 using Irsa.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Irsa.Server.Aws;
@@ -67,23 +68,40 @@ public sealed class AwsPipeline(
 
     private async Task RunAsync(HttpContext context, CallState state)
     {
-        // 1. Read: the body, bounded by what the caller could be allowed before anything is verified.
-        var limit = IsSigned(context.Request) ? AwsOperation.SignedBodyLimit : AwsOperation.UnsignedBodyLimit;
-        var body = await BoundedBody.ReadAsync(context.Request, limit, context.RequestAborted);
-        var request = state.Request = AwsRequest.From(context, body ?? [], Guid.NewGuid().ToString(), time.GetUtcNow());
+        // 1. Read: the request line and headers once; then the body, bounded by what the caller could be allowed before
+        //    anything is verified, unless the row streams its own (S3 objects, claimed by host or credential scope).
+        var request = state.Request = AwsRequest.From(context, Guid.NewGuid().ToString(), time.GetUtcNow());
+        var streaming = operations.ResolveStreaming(request);
+        byte[]? body = [];
+        if (streaming is null)
+        {
+            body = await BoundedBody.ReadAsync(context.Request, request.IsSigned ? AwsOperation.SignedBodyLimit : AwsOperation.UnsignedBodyLimit,
+                context.RequestAborted);
+            request.Body = body ?? [];
+        }
 
         // 2. Resolve the operation (the row decides the dialect, the auth kind, the limits and the handler).
-        var (operation, pathValues) = operations.Resolve(request);
+        var (operation, pathValues) = streaming ?? operations.Resolve(request);
         state.Operation = operation;
-        var call = state.Call = new AwsCall(request, operation, pathValues, context.RequestAborted);
-        if (body is null || request.Body.Length > operation.MaxBodyBytes)
+        var call = state.Call = new AwsCall(request, operation, pathValues, context.RequestAborted)
+        {
+            Body = operation.StreamsBody ? context.Request.Body : Stream.Null,
+        };
+        call.AuthorizeAsync = (target, action, cancellationToken) => DecideAsync(call, target, action, cancellationToken);
+        if (body is null || (!operation.StreamsBody && request.Body.Length > operation.MaxBodyBytes))
         {
             // AWS's front ends answer an oversized request with HTTP 413 before the service sees it.
             state.Result = operation.Dialect.Spell(new AwsError("RequestEntityTooLarge", "Request body is too large for this operation.", 413));
             return;
         }
 
-        state.RequestParameters = AwsRequestParameters.From(request, operation, pathValues);
+        if (operation.StreamsBody && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            // The handler bounds what it stores (S3: 5 GiB a PUT); the server-wide cap is for buffered protocols.
+            size.MaxRequestBodySize = AwsOperation.StreamedBodyLimit;
+        }
+
+        state.RequestParameters = operation.RecordParameters is { } recorded ? recorded(call) : AwsRequestParameters.From(request, operation, pathValues);
 
         // 3. Authenticate.
         if (operation.Auth == AwsAuthKind.SigV4)
@@ -94,7 +112,7 @@ public sealed class AwsPipeline(
                 return;
             }
 
-            var authentication = await authenticator.AuthenticateAsync(request, context.RequestAborted);
+            var authentication = await authenticator.AuthenticateAsync(request, operation.StreamsBody, context.RequestAborted);
             state.AccessKeyId = authentication.AccessKeyId;
             if (authentication.Error is { } authError)
             {
@@ -103,29 +121,49 @@ public sealed class AwsPipeline(
             }
 
             call.Caller = authentication.Caller;
+            call.Signature = authentication.Signature;
         }
 
-        // 4. Authorize: the canonical resource with the request's condition keys, through the policy engine.
-        if (operation.IamAction is { } action && call.Caller is { } caller)
+        // 4. Authorize: the canonical resource with the request's condition keys, through the policy engine. Resolving the
+        //    target may itself answer (S3: a missing bucket is NoSuchBucket before any decision).
+        if (operation.IamAction is { } action && call.Caller is not null)
         {
-            var target = operation.ResolveTarget is null ? AwsTarget.Any : await operation.ResolveTarget(call);
-            state.Target = target;
-            var keys = SourceContext.For(request);
-            foreach (var (key, value) in target.ConditionKeys)
+            try
             {
-                keys[key] = value;
+                state.Target = operation.ResolveTarget is null ? AwsTarget.Any : await operation.ResolveTarget(call);
+            }
+            catch (AwsErrorException error)
+            {
+                state.Result = operation.Dialect.Spell(error.Error);
+                return;
             }
 
-            var outcome = await authorizer.AuthorizeAsync(caller, action, target.ResourceArn, keys, cancellationToken: context.RequestAborted);
-            if (outcome.ToAccessDenied() is { } denied)
+            var decision = await DecideAsync(call, state.Target, action, context.RequestAborted);
+            if (!decision.Allowed)
             {
-                state.Result = AwsResult.Fail(operation.Dialect.Spell(denied), Explain(outcome));
+                state.Result = AwsResult.Fail(decision.Denied!, decision.Explanation);
                 return;
             }
         }
 
         // 5. Execute.
         state.Result = await ExecuteAsync(call);
+    }
+
+    /// <summary>One decision for the call's caller: <paramref name="action"/> on the target, with the request's keys.</summary>
+    private async Task<AwsDecision> DecideAsync(AwsCall call, AwsTarget target, string action, CancellationToken cancellationToken)
+    {
+        var keys = SourceContext.For(call.Request);
+        foreach (var (key, value) in target.ConditionKeys)
+        {
+            keys[key] = value;
+        }
+
+        var outcome = await authorizer.AuthorizeAsync(call.RequiredCaller, action, target.ResourceArn, keys, target.ResourcePolicy, target.ResourceAccount,
+            cancellationToken);
+        return outcome.ToAccessDenied(quoteResource: call.Operation.Service == "s3") is { } denied
+            ? new AwsDecision(false, call.Operation.Dialect.Spell(denied), Explain(outcome))
+            : new AwsDecision(true, null, null);
     }
 
     private static async Task<AwsResult> ExecuteAsync(AwsCall call)
@@ -187,6 +225,7 @@ public sealed class AwsPipeline(
             AccessKeyId = state.AccessKeyId,
             RequestParameters = state.RequestParameters,
             ResponseElements = error is null ? result.ResponseElements : null,
+            AdditionalEventData = result.AdditionalEventData,
             Resources = resources,
             RecipientAccountId = caller?.AccountId ?? result.IssuedSession?.AccountId ?? resources.FirstOrDefault()?.AccountId,
             StatusCode = error?.StatusCode ?? result.Reply?.StatusCode ?? 200,
@@ -207,18 +246,28 @@ public sealed class AwsPipeline(
         var response = context.Response;
         response.StatusCode = reply.StatusCode;
         response.ContentType = reply.ContentType;
-        response.Headers["x-amzn-RequestId"] = requestId;
-        foreach (var (name, value) in reply.Headers)
+        foreach (var (name, value) in operation.Dialect.RequestIdHeaders(requestId).Concat(reply.Headers))
         {
             response.Headers[name] = value;
         }
 
-        response.ContentLength = reply.Body.Length;
-        await response.Body.WriteAsync(reply.Body, context.RequestAborted);
-    }
+        // HEAD answers carry the length of what GET would send, and no body (S3's errors to HEAD have none either).
+        var head = HttpMethods.IsHead(context.Request.Method);
+        response.ContentLength = head && result.Error is not null ? 0 : reply.ContentLength;
+        if (head || reply.StatusCode == StatusCodes.Status304NotModified)
+        {
+            return;
+        }
 
-    private static bool IsSigned(HttpRequest request) =>
-        request.Headers.Authorization.ToString().StartsWith("AWS4-", StringComparison.Ordinal) || request.Query.ContainsKey("X-Amz-Credential");
+        if (reply.Writer is { } writer)
+        {
+            await writer(response.Body, context.RequestAborted);
+        }
+        else
+        {
+            await response.Body.WriteAsync(reply.Body, context.RequestAborted);
+        }
+    }
 
     /// <summary>What the steps learned so far; the audit record and the response are built from it whatever step stopped.</summary>
     private sealed class CallState

@@ -26,8 +26,17 @@ public sealed class AwsRequest
 
     public string? ContentType { get; init; }
 
-    /// <summary>The body, read up to the operation's limit; empty when it was refused as too large.</summary>
-    public required byte[] Body { get; init; }
+    /// <summary>The body, read up to the operation's limit; empty when it was refused as too large, and for rows that
+    /// stream their own body (S3).</summary>
+    public byte[] Body
+    {
+        get;
+        internal set
+        {
+            field = value;
+            _query = null;
+        }
+    } = [];
 
     public IPAddress? SourceIp { get; init; }
 
@@ -64,8 +73,11 @@ public sealed class AwsRequest
     public string? Header(string name) =>
         Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value is { } values ? string.Join(",", values) : null;
 
-    /// <summary>The HTTP adaptation, done once at the top of the pipeline.</summary>
-    public static AwsRequest From(HttpContext context, byte[] body, string requestId, DateTimeOffset now)
+    /// <summary>The <c>Host</c> header as sent (with <c>:port</c> when the client sent one).</summary>
+    public string Host { get; init; } = string.Empty;
+
+    /// <summary>The HTTP adaptation, done once at the top of the pipeline (the body is attached once read).</summary>
+    public static AwsRequest From(HttpContext context, string requestId, DateTimeOffset now)
     {
         var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
@@ -77,7 +89,7 @@ public sealed class AwsRequest
             RawQuery = queryStart < 0 ? string.Empty : rawTarget[(queryStart + 1)..],
             Headers = [.. context.Request.Headers.Select(h => KeyValuePair.Create(h.Key, (IEnumerable<string?>)h.Value))],
             ContentType = context.Request.ContentType,
-            Body = body,
+            Host = context.Request.Headers.Host.ToString(),
             SourceIp = ip is not null && ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip,
             UserAgent = context.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null,
             IsTls = context.Request.IsHttps,

@@ -14,21 +14,22 @@ public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys acce
 {
     /// <summary>
     /// Verifies the request's signature and resolves its access key. The access key id is returned even when
-    /// verification fails, for the audit record.
+    /// verification fails, for the audit record. A <paramref name="streamedBody"/> is not in hand: the declared payload hash
+    /// is trusted here and the handler verifies the body against it while reading (S3).
     /// </summary>
-    public async Task<SigV4Authentication> AuthenticateAsync(AwsRequest request, CancellationToken cancellationToken)
+    public async Task<SigV4Authentication> AuthenticateAsync(AwsRequest request, bool streamedBody, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var signed = new SigV4Request(request.Method, request.RawPath, request.RawQuery, SigV4Request.FlattenHeaders(request.Headers),
-            SigV4Payload.FromBytes(request.Body));
-        var result = await verifier.VerifyAsync(signed, ResolveAsync, SigV4ErrorDialect.Query, cancellationToken);
+            streamedBody ? SigV4Payload.Deferred() : SigV4Payload.FromBytes(request.Body));
+        var result = await verifier.VerifyAsync(signed, ResolveAsync, streamedBody ? SigV4ErrorDialect.S3 : SigV4ErrorDialect.Query, cancellationToken);
         if (!result.Succeeded)
         {
             var error = result.Error!;
             return new SigV4Authentication(null, AccessKeyIdOf(request), new AwsError(error.Code, error.Message, error.StatusCode));
         }
 
-        return new SigV4Authentication((CallerIdentity)result.Identity!.Principal!, result.Identity.Scope.AccessKeyId, null);
+        return new SigV4Authentication((CallerIdentity)result.Identity!.Principal!, result.Identity.Scope.AccessKeyId, null, result.Identity);
     }
 
     /// <summary>The (unverified) access key id of the credential, for auditing a failed authentication.</summary>
@@ -54,7 +55,7 @@ public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys acce
 }
 
 /// <summary>The outcome of SigV4 authentication: the caller, or the error; the access key id either way when one was sent.</summary>
-public sealed record SigV4Authentication(CallerIdentity? Caller, string? AccessKeyId, AwsError? Error);
+public sealed record SigV4Authentication(CallerIdentity? Caller, string? AccessKeyId, AwsError? Error, SigV4Identity? Signature = null);
 
 /// <summary>Resolves temporary (<c>ASIA</c>) credentials from their session token; implemented by STS.</summary>
 public interface ISessionCredentialResolver
