@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Irsa.SigV4.Streaming;
 
 namespace Irsa.SigV4;
 
@@ -80,6 +81,7 @@ public sealed class SigV4Verifier
 
         return SigV4Result.Success(new SigV4Identity
         {
+            StreamingContext = StreamingContextOf(auth, resolution.SecretAccessKey!),
             Scope = auth.Scope,
             Location = auth.Location,
             SignedHeaders = auth.SignedHeaders.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(h => h.ToLowerInvariant()).ToArray(),
@@ -91,6 +93,20 @@ public sealed class SigV4Verifier
             PayloadSigning = auth.PayloadSigning,
             Signature = auth.Signature.ToLowerInvariant(),
         });
+    }
+
+    private SigV4StreamingContext? StreamingContextOf(ParsedAuth auth, string secret)
+    {
+        if (!SigV4StreamingContext.TryGetMode(auth.PayloadHash, out var mode))
+        {
+            return null;
+        }
+
+        // The context outlives this call, so the key gets its own array (from the cache: no second derivation).
+        var signingKey = new byte[SigV4Crypto.KeySize];
+        _keys.GetSigningKey(secret, auth.Scope.Date, auth.Scope.Region, auth.Scope.Service, signingKey);
+        return new SigV4StreamingContext(
+            mode, auth.Scope, auth.AmzDate, auth.Signature.ToLowerInvariant(), signingKey, auth.DecodedContentLength, auth.DeclaredTrailers);
     }
 
     private SigV4Error? CheckSignature(SigV4Request request, QueryParameters query, ParsedAuth auth, string secret)
@@ -346,7 +362,8 @@ public sealed class SigV4Verifier
             return (null, SigV4Errors.HostNotSigned(dialect));
         }
 
-        if (rules.RequireAmzHeadersSigned && location == SigV4AuthLocation.Header)
+        // Presigned URLs too: a header the URL's author did not sign must not ride along (js#3906).
+        if (rules.RequireAmzHeadersSigned)
         {
             var unsigned = request.Headers
                 .Where(h => h.Key.StartsWith("x-amz-", StringComparison.OrdinalIgnoreCase) && !ContainsHeader(signedHeaders, h.Key))
@@ -371,9 +388,28 @@ public sealed class SigV4Verifier
             return (null, payloadError);
         }
 
+        long? decodedContentLength = null;
+        IReadOnlyList<string> declaredTrailers = [];
+        if (payloadSigning == SigV4PayloadSigning.Streaming)
+        {
+            var decoded = request.GetHeader(SigV4Constants.DecodedContentLengthHeader)?.Trim();
+            if (decoded is not null)
+            {
+                if (!long.TryParse(decoded, NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+                {
+                    return (null, SigV4Errors.InvalidDecodedContentLength(decoded));
+                }
+
+                decodedContentLength = length;
+            }
+
+            declaredTrailers = ParseTrailerNames(request.GetHeader(SigV4Constants.TrailerHeader));
+        }
+
         return (new ParsedAuth(
             location, scope, rules, signedHeaders, signature, amzDate, requestTime, expiresSeconds,
-            string.IsNullOrEmpty(sessionToken) ? null : sessionToken, payloadHash!, payloadSigning), null);
+            string.IsNullOrEmpty(sessionToken) ? null : sessionToken, payloadHash!, payloadSigning,
+            decodedContentLength, declaredTrailers), null);
     }
 
     private SigV4Error? CheckTime(SigV4AuthLocation location, SigV4ErrorDialect dialect, DateTimeOffset requestTime, int? expiresSeconds)
@@ -477,6 +513,12 @@ public sealed class SigV4Verifier
         return false;
     }
 
+    private static string[] ParseTrailerNames(string? header) => header is null
+        ? []
+        : header.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => n.ToLowerInvariant())
+            .ToArray();
+
     private static bool ContainsHeader(string signedHeaders, string name)
     {
         foreach (var range in signedHeaders.AsSpan().Split(';'))
@@ -516,5 +558,7 @@ public sealed class SigV4Verifier
         int? ExpiresSeconds,
         string? SessionToken,
         string PayloadHash,
-        SigV4PayloadSigning PayloadSigning);
+        SigV4PayloadSigning PayloadSigning,
+        long? DecodedContentLength,
+        IReadOnlyList<string> DeclaredTrailers);
 }
