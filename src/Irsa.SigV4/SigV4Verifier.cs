@@ -295,24 +295,26 @@ public sealed class SigV4Verifier
             return (null, SigV4Errors.UnsupportedAlgorithm(unscoped, algorithm!));
         }
 
+        // The credential already names the service, so an S3 URL gets S3's answer even on a shared endpoint.
+        var expiresDialect = DialectOfCredential(credential!, unscoped);
         if (!long.TryParse(expires, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var expiresSeconds))
         {
-            return (null, SigV4Errors.InvalidExpires(unscoped, "X-Amz-Expires should be a number"));
+            return (null, SigV4Errors.InvalidExpires(expiresDialect, "X-Amz-Expires should be a number"));
         }
 
         if (expiresSeconds < 0)
         {
-            return (null, SigV4Errors.InvalidExpires(unscoped, "X-Amz-Expires must be non-negative"));
+            return (null, SigV4Errors.InvalidExpires(expiresDialect, "X-Amz-Expires must be non-negative"));
         }
 
         if (expiresSeconds == 0)
         {
-            return (null, SigV4Errors.InvalidExpires(unscoped, "X-Amz-Expires must be greater than 0"));
+            return (null, SigV4Errors.InvalidExpires(expiresDialect, "X-Amz-Expires must be greater than 0"));
         }
 
         if (expiresSeconds > SigV4Constants.MaxExpiresSeconds)
         {
-            return (null, SigV4Errors.InvalidExpires(unscoped, "X-Amz-Expires must be less than a week (in seconds) that is; 604800"));
+            return (null, SigV4Errors.InvalidExpires(expiresDialect, "X-Amz-Expires must be less than a week (in seconds) that is; 604800"));
         }
 
         if (!AmzDate.TryParseAmz(date, out var requestTime))
@@ -511,6 +513,12 @@ public sealed class SigV4Verifier
 
         amzDate = null;
         return false;
+    }
+
+    private SigV4ErrorDialect DialectOfCredential(string credential, SigV4ErrorDialect fallback)
+    {
+        var parts = credential.Split('/');
+        return parts.Length == 5 && parts[3].Length > 0 ? _options.ServiceRules(parts[3]).ErrorDialect : fallback;
     }
 
     private static string[] ParseTrailerNames(string? header) => header is null
