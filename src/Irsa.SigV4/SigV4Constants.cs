@@ -19,6 +19,17 @@ public static class SigV4Constants
     public const string AmzDateHeader = "X-Amz-Date";
     public const string ContentSha256Header = "X-Amz-Content-Sha256";
     public const string SecurityTokenHeader = "X-Amz-Security-Token";
+    public const string DecodedContentLengthHeader = "X-Amz-Decoded-Content-Length";
+    public const string TrailerHeader = "X-Amz-Trailer";
+
+    /// <summary>The trailer line that carries the trailer signature of a signed aws-chunked body.</summary>
+    public const string TrailerSignatureName = "x-amz-trailer-signature";
+
+    /// <summary>First line of the string to sign of one aws-chunked chunk.</summary>
+    public const string ChunkAlgorithm = "AWS4-HMAC-SHA256-PAYLOAD";
+
+    /// <summary>First line of the string to sign of the trailer section of an aws-chunked body.</summary>
+    public const string TrailerAlgorithm = "AWS4-HMAC-SHA256-TRAILER";
 
     public const string AlgorithmParameter = "X-Amz-Algorithm";
     public const string CredentialParameter = "X-Amz-Credential";

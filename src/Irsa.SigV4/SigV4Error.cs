@@ -57,6 +57,9 @@ public enum SigV4ErrorKind
 
     /// <summary>A failure chosen by the caller's resolver.</summary>
     Custom,
+
+    /// <summary>An aws-chunked body is malformed: framing, trailer section or decoded length.</summary>
+    MalformedPayload,
 }
 
 /// <summary>Which AWS error vocabulary to answer in.</summary>

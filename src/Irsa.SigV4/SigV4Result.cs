@@ -1,3 +1,5 @@
+using Irsa.SigV4.Streaming;
+
 namespace Irsa.SigV4;
 
 /// <summary>Outcome of <see cref="SigV4Verifier.VerifyAsync"/>: an identity, or an AWS error to send back.</summary>
@@ -52,6 +54,12 @@ public sealed class SigV4Identity
 
     /// <summary>The verified signature (lower-case hex): the seed signature of an aws-chunked upload.</summary>
     public required string Signature { get; init; }
+
+    /// <summary>
+    /// Set when <see cref="PayloadSigning"/> is <see cref="SigV4PayloadSigning.Streaming"/>: pass it to
+    /// <see cref="AwsChunkedStream"/> to decode the body and verify its chunk and trailer signatures.
+    /// </summary>
+    public SigV4StreamingContext? StreamingContext { get; init; }
 }
 
 /// <summary>How much of the body the signature covers.</summary>
@@ -66,6 +74,6 @@ public enum SigV4PayloadSigning
     /// <summary><c>UNSIGNED-PAYLOAD</c>: the body is not covered.</summary>
     Unsigned,
 
-    /// <summary><c>STREAMING-*</c>: aws-chunked body; chunk signatures are not verified by this library.</summary>
+    /// <summary><c>STREAMING-*</c>: aws-chunked body; read it through <see cref="AwsChunkedStream"/>, which verifies the chunks.</summary>
     Streaming,
 }

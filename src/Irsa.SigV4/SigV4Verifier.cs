@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Irsa.SigV4.Streaming;
 
 namespace Irsa.SigV4;
 
@@ -80,6 +81,7 @@ public sealed class SigV4Verifier
 
         return SigV4Result.Success(new SigV4Identity
         {
+            StreamingContext = StreamingContextOf(auth, resolution.SecretAccessKey!),
             Scope = auth.Scope,
             Location = auth.Location,
             SignedHeaders = auth.SignedHeaders.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(h => h.ToLowerInvariant()).ToArray(),
@@ -91,6 +93,20 @@ public sealed class SigV4Verifier
             PayloadSigning = auth.PayloadSigning,
             Signature = auth.Signature.ToLowerInvariant(),
         });
+    }
+
+    private SigV4StreamingContext? StreamingContextOf(ParsedAuth auth, string secret)
+    {
+        if (!SigV4StreamingContext.TryGetMode(auth.PayloadHash, out var mode))
+        {
+            return null;
+        }
+
+        // The context outlives this call, so the key gets its own array (from the cache: no second derivation).
+        var signingKey = new byte[SigV4Crypto.KeySize];
+        _keys.GetSigningKey(secret, auth.Scope.Date, auth.Scope.Region, auth.Scope.Service, signingKey);
+        return new SigV4StreamingContext(
+            mode, auth.Scope, auth.AmzDate, auth.Signature.ToLowerInvariant(), signingKey, auth.DecodedContentLength, auth.DeclaredTrailers);
     }
 
     private SigV4Error? CheckSignature(SigV4Request request, QueryParameters query, ParsedAuth auth, string secret)
@@ -279,24 +295,26 @@ public sealed class SigV4Verifier
             return (null, SigV4Errors.UnsupportedAlgorithm(unscoped, algorithm!));
         }
 
+        // The credential already names the service, so an S3 URL gets S3's answer even on a shared endpoint.
+        var expiresDialect = DialectOfCredential(credential!, unscoped);
         if (!long.TryParse(expires, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var expiresSeconds))
         {
-            return (null, SigV4Errors.InvalidExpires(unscoped, "X-Amz-Expires should be a number"));
+            return (null, SigV4Errors.InvalidExpires(expiresDialect, "X-Amz-Expires should be a number"));
         }
 
         if (expiresSeconds < 0)
         {
-            return (null, SigV4Errors.InvalidExpires(unscoped, "X-Amz-Expires must be non-negative"));
+            return (null, SigV4Errors.InvalidExpires(expiresDialect, "X-Amz-Expires must be non-negative"));
         }
 
         if (expiresSeconds == 0)
         {
-            return (null, SigV4Errors.InvalidExpires(unscoped, "X-Amz-Expires must be greater than 0"));
+            return (null, SigV4Errors.InvalidExpires(expiresDialect, "X-Amz-Expires must be greater than 0"));
         }
 
         if (expiresSeconds > SigV4Constants.MaxExpiresSeconds)
         {
-            return (null, SigV4Errors.InvalidExpires(unscoped, "X-Amz-Expires must be less than a week (in seconds) that is; 604800"));
+            return (null, SigV4Errors.InvalidExpires(expiresDialect, "X-Amz-Expires must be less than a week (in seconds) that is; 604800"));
         }
 
         if (!AmzDate.TryParseAmz(date, out var requestTime))
@@ -346,7 +364,8 @@ public sealed class SigV4Verifier
             return (null, SigV4Errors.HostNotSigned(dialect));
         }
 
-        if (rules.RequireAmzHeadersSigned && location == SigV4AuthLocation.Header)
+        // Presigned URLs too: a header the URL's author did not sign must not ride along (js#3906).
+        if (rules.RequireAmzHeadersSigned)
         {
             var unsigned = request.Headers
                 .Where(h => h.Key.StartsWith("x-amz-", StringComparison.OrdinalIgnoreCase) && !ContainsHeader(signedHeaders, h.Key))
@@ -371,9 +390,28 @@ public sealed class SigV4Verifier
             return (null, payloadError);
         }
 
+        long? decodedContentLength = null;
+        IReadOnlyList<string> declaredTrailers = [];
+        if (payloadSigning == SigV4PayloadSigning.Streaming)
+        {
+            var decoded = request.GetHeader(SigV4Constants.DecodedContentLengthHeader)?.Trim();
+            if (decoded is not null)
+            {
+                if (!long.TryParse(decoded, NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+                {
+                    return (null, SigV4Errors.InvalidDecodedContentLength(decoded));
+                }
+
+                decodedContentLength = length;
+            }
+
+            declaredTrailers = ParseTrailerNames(request.GetHeader(SigV4Constants.TrailerHeader));
+        }
+
         return (new ParsedAuth(
             location, scope, rules, signedHeaders, signature, amzDate, requestTime, expiresSeconds,
-            string.IsNullOrEmpty(sessionToken) ? null : sessionToken, payloadHash!, payloadSigning), null);
+            string.IsNullOrEmpty(sessionToken) ? null : sessionToken, payloadHash!, payloadSigning,
+            decodedContentLength, declaredTrailers), null);
     }
 
     private SigV4Error? CheckTime(SigV4AuthLocation location, SigV4ErrorDialect dialect, DateTimeOffset requestTime, int? expiresSeconds)
@@ -477,6 +515,18 @@ public sealed class SigV4Verifier
         return false;
     }
 
+    private SigV4ErrorDialect DialectOfCredential(string credential, SigV4ErrorDialect fallback)
+    {
+        var parts = credential.Split('/');
+        return parts.Length == 5 && parts[3].Length > 0 ? _options.ServiceRules(parts[3]).ErrorDialect : fallback;
+    }
+
+    private static string[] ParseTrailerNames(string? header) => header is null
+        ? []
+        : header.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => n.ToLowerInvariant())
+            .ToArray();
+
     private static bool ContainsHeader(string signedHeaders, string name)
     {
         foreach (var range in signedHeaders.AsSpan().Split(';'))
@@ -516,5 +566,7 @@ public sealed class SigV4Verifier
         int? ExpiresSeconds,
         string? SessionToken,
         string PayloadHash,
-        SigV4PayloadSigning PayloadSigning);
+        SigV4PayloadSigning PayloadSigning,
+        long? DecodedContentLength,
+        IReadOnlyList<string> DeclaredTrailers);
 }

@@ -159,7 +159,7 @@ internal static class CanonicalRequest
     }
 
     // Trim, and collapse each run of whitespace (including folded line breaks) to one space.
-    private static void AppendTrimmedCollapsed(ref CharBuffer buffer, ReadOnlySpan<char> value)
+    internal static void AppendTrimmedCollapsed(ref CharBuffer buffer, ReadOnlySpan<char> value)
     {
         value = value.Trim(" \t\r\n");
         var pendingSpace = false;
