@@ -76,8 +76,11 @@ public sealed class IrsaServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
             // The largest body any endpoint accepts: kube-apiserver's 3 MiB request limit (Kubernetes API writes and the
             // webhook's AdmissionReviews, which carry an object and its old version) with headroom. AWS calls have their
-            // own, smaller limits per operation (Aws/AwsOperation.cs), checked before anything is buffered.
+            // own, smaller limits per operation (Aws/AwsOperation.cs), checked before anything is buffered; S3 rows, which
+            // stream what they store, raise it per request.
             kestrel.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
+            // S3 user metadata (x-amz-meta-*) is sent as raw bytes that are not always UTF-8; Latin-1 keeps every byte.
+            kestrel.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
             X509Certificate2? serving = null;
             foreach (var url in options.ListenUrls)
             {

@@ -6,7 +6,10 @@ using Irsa.Iam.Queries;
 using Irsa.Server.Audit;
 using Irsa.Server.Aws;
 using Irsa.Server.Cluster;
+using Irsa.S3;
+using Irsa.S3.Blobs;
 using Irsa.Server.Hosting;
+using Irsa.Server.S3;
 using Irsa.Server.Security;
 using Irsa.Server.Sts;
 using Irsa.SigV4;
@@ -59,8 +62,13 @@ internal static class ServerComposition
         KubernetesEndpoints.AddServices(services);
 
         // Every AWS call: one catalog of operations, one ordered pipeline, and its record in the CloudTrail trail.
+        services.AddSingleton(sp => new S3Engine(sp.GetRequiredService<IDocumentStore>(),
+            new DirectoryBlobStore(sp.GetRequiredService<ServerContext>().Data.Objects),
+            new S3EngineOptions { Region = sp.GetRequiredService<ServerContext>().Region }));
+        services.AddSingleton(sp => new S3Addressing(() => sp.GetRequiredService<ServerContext>().PublicUrl));
+        services.AddSingleton<S3Api>();
         services.AddSingleton(sp => AwsOperations.Create(sp.GetRequiredService<Irsa.Iam.IamApi>(), sp.GetRequiredService<IamActionCatalog>(),
-            sp.GetRequiredService<StsApi>(), sp.GetRequiredService<EksApi>(), sp.GetService<AuditTrail>()));
+            sp.GetRequiredService<StsApi>(), sp.GetRequiredService<EksApi>(), sp.GetRequiredService<S3Api>(), sp.GetService<AuditTrail>()));
         services.AddSingleton<IAwsCallAudit>(sp => sp.GetService<AuditTrail>() is { } trail
             ? new CloudTrailAudit(trail, sp.GetRequiredService<ServerContext>())
             : new NoAwsCallAudit());
@@ -78,8 +86,11 @@ internal static class ServerComposition
         KubernetesEndpoints.Map(app);
         Webhook.WebhookEndpoints.Map(app);
 
-        // Everything else is AWS: one edge endpoint, one pipeline (Aws/AwsPipeline.cs).
+        // Everything else is AWS: one edge endpoint, one pipeline (Aws/AwsPipeline.cs). S3 requests go there before any
+        // endpoint, whatever their path (a bucket may be named like one of the endpoints above).
         var pipeline = app.Services.GetRequiredService<AwsPipeline>();
+        var s3 = app.Services.GetRequiredService<S3Addressing>();
+        app.Use((context, next) => s3.Claims(context.Request) ? pipeline.HandleAsync(context) : next(context));
         app.MapFallback(pipeline.HandleAsync);
     }
 

@@ -29,11 +29,11 @@ public sealed class AwsOperations
     private readonly List<AwsOperation> _rest = [];
     private readonly Dictionary<string, AwsOperation> _json = new(StringComparer.Ordinal);
 
-    private readonly Func<AwsRequest, AwsOperation?>? _streaming;
+    private readonly Func<AwsRequest, (AwsOperation Operation, IReadOnlyDictionary<string, string> PathValues)?>? _streaming;
 
     /// <summary>A catalog of the given rows (tests compose their own); <paramref name="streaming"/> claims the requests whose
     /// rows stream their bodies (S3's, by host or credential scope) before any body is read.</summary>
-    public AwsOperations(IEnumerable<AwsOperation> rows, Func<AwsRequest, AwsOperation?>? streaming = null)
+    public AwsOperations(IEnumerable<AwsOperation> rows, Func<AwsRequest, (AwsOperation Operation, IReadOnlyDictionary<string, string> PathValues)?>? streaming = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
         _streaming = streaming;
@@ -61,13 +61,12 @@ public sealed class AwsOperations
     public List<AwsOperation> All { get; } = [];
 
     /// <summary>Irsa's catalog: the IAM table's rows, STS's, EKS's and, when the trail is kept, CloudTrail's.</summary>
-    public static AwsOperations Create(IamApi iam, IamActionCatalog catalog, StsApi sts, EksApi eks, AuditTrail? trail = null) =>
+    public static AwsOperations Create(IamApi iam, IamActionCatalog catalog, StsApi sts, EksApi eks, S3.S3Api s3, AuditTrail? trail = null) =>
         new([.. IamRows(iam, catalog), .. StsRows(sts), .. EksApi.Rows(eks, EksEventSource),
-            .. trail is null ? [] : CloudTrailApi.Rows(trail, CloudTrailEventSource)]);
+            .. trail is null ? [] : CloudTrailApi.Rows(trail, CloudTrailEventSource), .. s3.Rows], s3.Claim);
 
     /// <summary>The row of a request some streaming protocol claims (S3), resolved from its request line and headers alone; <c>null</c> for the others.</summary>
-    public (AwsOperation Operation, IReadOnlyDictionary<string, string> PathValues)? ResolveStreaming(AwsRequest request) =>
-        _streaming?.Invoke(request) is { } row ? (row, new Dictionary<string, string>()) : null;
+    public (AwsOperation Operation, IReadOnlyDictionary<string, string> PathValues)? ResolveStreaming(AwsRequest request) => _streaming?.Invoke(request);
 
     /// <summary>
     /// The row for a request. A request no row serves gets a row whose handler answers AWS's error for it, so the

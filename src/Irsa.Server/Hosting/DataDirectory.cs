@@ -7,6 +7,9 @@ public sealed class DataDirectory(string root)
 
     public string Database => Path.Combine(Root, "irsa.db");
 
+    /// <summary>S3 object bytes (metadata lives in the store).</summary>
+    public string Objects => Path.Combine(Root, "s3");
+
     public string MasterKey => Path.Combine(Root, "master.key");
 
     public string CredentialsFile => Path.Combine(Root, "credentials");

@@ -45,6 +45,19 @@ public sealed class S3Addressing(Func<string> publicUrl)
             : new S3Address(Uri.UnescapeDataString(path[..slash]), KeyOf(path[(slash + 1)..]), VirtualHosted: false);
     }
 
+    /// <summary>
+    /// Whether an HTTP request is S3's, cheaply, before routing: S3 paths may collide with Irsa's own endpoints (a bucket
+    /// named <c>healthz</c>), so S3 requests are handed to the AWS pipeline before any endpoint runs.
+    /// </summary>
+    public bool Claims(Microsoft.AspNetCore.Http.HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var authorization = request.Headers.Authorization.ToString();
+        return authorization.Contains("/s3/aws4_request", StringComparison.Ordinal)
+            || request.Query["X-Amz-Credential"].ToString().Contains("/s3/aws4_request", StringComparison.Ordinal)
+            || BucketOfHost(HostName(request.Headers.Host.ToString())) is not null;
+    }
+
     /// <summary>The key of a raw path remainder: <c>null</c> when empty (the bucket itself).</summary>
     private static string? KeyOf(string raw) => raw.Length == 0 ? null : Uri.UnescapeDataString(raw);
 

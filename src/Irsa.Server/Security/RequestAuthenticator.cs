@@ -26,7 +26,7 @@ public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys acce
         if (!result.Succeeded)
         {
             var error = result.Error!;
-            return new SigV4Authentication(null, AccessKeyIdOf(request), new AwsError(error.Code, error.Message, error.StatusCode));
+            return new SigV4Authentication(null, AccessKeyIdOf(request), new AwsError(error.Code, error.Message, error.StatusCode) { Details = error.Details });
         }
 
         return new SigV4Authentication((CallerIdentity)result.Identity!.Principal!, result.Identity.Scope.AccessKeyId, null, result.Identity);
