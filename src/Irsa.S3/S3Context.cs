@@ -25,16 +25,17 @@ internal sealed class S3Context(S3Metadata metadata, IBlobStore blobs, S3EngineO
     /// Streams a verified payload into a new blob with a bounded buffer; the blob is committed only after the payload
     /// reached its end with every integrity check passed, otherwise the temporary bytes are discarded.
     /// </summary>
-    public async Task<string> StoreBlobAsync(RequestPayload payload, CancellationToken cancellationToken)
+    public async Task<string> StoreBlobAsync(RequestPayload payload, CancellationToken cancellationToken, long? maxBytes = null)
     {
+        var limit = maxBytes ?? options.MaxObjectSize;
         await using var writer = blobs.BeginWrite();
         var buffer = new byte[CopyBufferSize];
         int read;
         while ((read = await payload.ReadAsync(buffer, cancellationToken)) > 0)
         {
-            if (payload.BytesRead > options.MaxObjectSize)
+            if (payload.BytesRead > limit)
             {
-                throw new AwsErrorException(S3Errors.EntityTooLarge(payload.BytesRead, options.MaxObjectSize));
+                throw new AwsErrorException(S3Errors.EntityTooLarge(payload.BytesRead, limit));
             }
 
             await writer.Content.WriteAsync(buffer.AsMemory(0, read), cancellationToken);

@@ -336,7 +336,7 @@ internal sealed class ObjectHandlers(S3Context context)
         var parts = document.Parts ?? [new ObjectPart(document.Size, document.Checksum?.Value)];
         if (partNumber > parts.Count && document.Parts is null)
         {
-            throw new AwsErrorException(S3Errors.InvalidPart(partNumber, ""));
+            throw new AwsErrorException(S3Errors.InvalidPart(null, partNumber, ""));
         }
 
         if (partNumber > parts.Count)

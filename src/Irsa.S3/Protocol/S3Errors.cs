@@ -82,9 +82,12 @@ public static class S3Errors
                 new("PartNumber", partNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("ETag", etag)],
         };
 
-    public static AwsError InvalidPart(int partNumber, string etag) =>
+    public static AwsError InvalidPart(string? uploadId, int partNumber, string etag) =>
         new("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.", 400)
-        { Details = [new("UploadId", ""), new("PartNumber", partNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("ETag", etag)] };
+        {
+            Details = [.. (uploadId is null ? [] : new KeyValuePair<string, string>[] { new("UploadId", uploadId) }),
+                new("PartNumber", partNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("ETag", etag)],
+        };
 
     public static AwsError InvalidPartOrder() =>
         new("InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.", 400);
