@@ -186,9 +186,14 @@ internal sealed class BucketDelivery : IAsyncDisposable
 
                     _wake.Reader.TryRead(out _);
                 }
-                catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+                catch (OperationCanceledException)
                 {
-                    // The retry delay ran out.
+                    if (_stop.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
+                    // Otherwise the retry delay ran out.
                 }
             }
 
