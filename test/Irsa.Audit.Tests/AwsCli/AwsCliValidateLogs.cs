@@ -17,7 +17,7 @@ internal sealed record ValidateLogsRun(int ExitCode, string Stdout, string Stder
 
 /// <summary>
 /// Runs the installed AWS CLI's <c>validate-logs</c> command (<c>validate_logs_offline.py</c>) over buckets kept by a
-/// <see cref="Buckets.DirectoryTrailObjectStore"/>, with Irsa's own DescribeTrails and ListPublicKeys answers.
+/// <see cref="Irsa.Audit.Buckets.DirectoryTrailObjectStore"/>, with Irsa's own DescribeTrails and ListPublicKeys answers.
 /// </summary>
 internal static class AwsCliValidateLogs
 {
