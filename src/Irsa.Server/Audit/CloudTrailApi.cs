@@ -10,8 +10,8 @@ using Irsa.Server.Aws;
 namespace Irsa.Server.Audit;
 
 /// <summary>
-/// CloudTrail's API over the trail (awsJson 1.1, SigV4 scope <c>cloudtrail</c>): <c>LookupEvents</c> and
-/// <c>ListPublicKeys</c> as AWS answers them, plus Irsa's extensions for people, <c>LookupAuditRecords</c> (Irsa's filters
+/// CloudTrail's API over the trail (awsJson 1.1, SigV4 scope <c>cloudtrail</c>): <c>LookupEvents</c>,
+/// <c>ListPublicKeys</c>, <c>DescribeTrails</c>, <c>GetTrail</c> and <c>GetTrailStatus</c> as AWS answers them, plus Irsa's extensions for people, <c>LookupAuditRecords</c> (Irsa's filters
 /// and <c>tail</c>) and <c>ExplainRequest</c>, authorized by <c>cloudtrail:LookupEvents</c>. Every call sees only the
 /// caller's account.
 /// </summary>
