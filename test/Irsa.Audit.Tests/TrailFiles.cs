@@ -31,13 +31,9 @@ internal static class TrailFiles
 
     public static void WriteJson(string path, JsonNode node) => WriteGzip(path, JsonSerializer.SerializeToUtf8Bytes(node));
 
-    private static List<string> Find(string directory, string kind)
-    {
-        var root = Path.Combine(directory, "AWSLogs");
-        return !Directory.Exists(root)
-            ? []
-            : [.. Directory.EnumerateFiles(root, "*.json.gz", SearchOption.AllDirectories)
-                .Where(p => p.Split(Path.DirectorySeparatorChar).Contains(kind))
-                .Order(StringComparer.Ordinal)];
-    }
+    /// <summary>The trail's files of one kind, wherever the key prefix put their <c>AWSLogs/</c> tree.</summary>
+    private static List<string> Find(string directory, string kind) =>
+        [.. Directory.EnumerateFiles(directory, "*.json.gz", SearchOption.AllDirectories)
+            .Where(p => p.Split(Path.DirectorySeparatorChar).Contains(kind))
+            .Order(StringComparer.Ordinal)];
 }

@@ -144,7 +144,7 @@ internal static class LogDelivery
     private static LogFileEntry PlanLog(SqliteConnection connection, SqliteTransaction transaction, AuditTrailOptions options,
         (string Account, string Region) stream, List<PendingRow> rows, DateTimeOffset now)
     {
-        var key = TrailKeys.LogKey(stream.Account, stream.Region, now);
+        var key = TrailKeys.LogKey(options.KeyPrefix, stream.Account, stream.Region, now);
         var hash = Convert.ToHexStringLower(SHA256.HashData(LogBytes([.. rows.Select(r => r.Record)])));
         var oldest = DateTimeOffset.FromUnixTimeSeconds(rows.Min(r => r.EventTime));
         var newest = DateTimeOffset.FromUnixTimeSeconds(rows.Max(r => r.EventTime));
@@ -183,7 +183,7 @@ internal static class LogDelivery
         (string Account, string Region) stream, Chain? previous, List<LogFileEntry> logFiles, DateTimeOffset start, DateTimeOffset end)
     {
         var bucket = options.BucketFor(stream.Account);
-        var key = TrailKeys.DigestKey(stream.Account, stream.Region, options.TrailName, options.HomeRegion, end);
+        var key = TrailKeys.DigestKey(options.KeyPrefix, stream.Account, stream.Region, options.TrailName, options.HomeRegion, end);
         var digest = new DigestFile
         {
             AccountId = stream.Account,

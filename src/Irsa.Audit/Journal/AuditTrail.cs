@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Irsa.Audit.Buckets;
 using Irsa.Audit.Delivery;
 using Irsa.Audit.Query;
 using Irsa.Audit.Records;
@@ -24,6 +25,7 @@ namespace Irsa.Audit.Journal;
 public sealed class AuditTrail : IAsyncDisposable
 {
     private const string LastDeliveryState = "last_delivery";
+    private const string LoggingStartedState = "logging_started";
 
     private readonly AuditTrailOptions _options;
     private readonly SecretProtector _protector;
@@ -32,12 +34,15 @@ public sealed class AuditTrail : IAsyncDisposable
     private readonly Channel<Command> _commands = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ITimer _deliveryTimer;
     private readonly Task _writer;
+    private readonly DateTimeOffset _loggingStarted;
     private DigestSigningKey _signingKey;
     private DateTimeOffset _lastDelivery;
+    private BucketDelivery? _bucketDelivery;
 
     private AuditTrail(AuditTrailOptions options, SecretProtector protector, TimeProvider time, SqliteConnection connection,
-        DigestSigningKey signingKey, DateTimeOffset lastDelivery)
+        DigestSigningKey signingKey, DateTimeOffset lastDelivery, DateTimeOffset loggingStarted)
     {
+        _loggingStarted = loggingStarted;
         _options = options;
         _protector = protector;
         _time = time;
@@ -72,9 +77,10 @@ public sealed class AuditTrail : IAsyncDisposable
         {
             var now = CloudTrailTime.TruncateToSeconds(time.GetUtcNow());
             var key = DigestSigningKey.LoadOrCreate(connection, protector, now);
-            var lastDelivery = ReadLastDelivery(connection) ?? now;
+            var lastDelivery = ReadState(connection, LastDeliveryState) ?? now;
+            var loggingStarted = ReadState(connection, LoggingStartedState) ?? StartLogging(connection, now);
             LogDelivery.Materialize(connection, options.Directory);
-            return new AuditTrail(options, protector, time, connection, key, lastDelivery);
+            return new AuditTrail(options, protector, time, connection, key, lastDelivery, loggingStarted);
         }
         catch
         {
@@ -169,6 +175,55 @@ public sealed class AuditTrail : IAsyncDisposable
         return new CloudTrailResult(new JsonObject { ["PublicKeyList"] = list }, null);
     }
 
+    /// <summary>
+    /// Starts delivering every log and digest file into its account's bucket in <paramref name="store"/>: the files not
+    /// yet delivered at once, then each delivery as it is written; failures are retried. Call once.
+    /// </summary>
+    public void StartBucketDelivery(ITrailObjectStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var delivery = new BucketDelivery(_options, store, _time);
+        if (Interlocked.CompareExchange(ref _bucketDelivery, delivery, null) is not null)
+        {
+            _ = delivery.DisposeAsync().AsTask();
+            throw new InvalidOperationException("Bucket delivery has already started.");
+        }
+    }
+
+    /// <summary>Delivers every written file not yet in its bucket now (graceful stop, tests); needs <see cref="StartBucketDelivery"/>.</summary>
+    public Task<BucketDeliveryResult> DeliverToBucketsAsync(CancellationToken cancellationToken = default) =>
+        (Volatile.Read(ref _bucketDelivery) ?? throw new InvalidOperationException("Bucket delivery has not started.")).DeliverPendingAsync(cancellationToken);
+
+    /// <summary>The account's trail, as DescribeTrails and GetTrail describe it.</summary>
+    public TrailDescription DescribeTrail(string accountId) => TrailDescription.For(_options, accountId);
+
+    /// <summary>The account's trail's status: logging since the first open, and its deliveries into the bucket.</summary>
+    public TrailStatus GetTrailStatus(string accountId)
+    {
+        using var connection = JournalSchema.OpenReader(_options.JournalPath);
+        DateTimeOffset? Latest(string table)
+        {
+            using var select = connection.CreateCommand();
+            select.CommandText = $"SELECT MAX(uploaded_at) FROM {table} WHERE account_id = $account";
+            select.Parameters.AddWithValue("$account", accountId);
+            return select.ExecuteScalar() is long seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+        }
+
+        return new TrailStatus(_loggingStarted, Latest("log_files"), Latest("digests"), Volatile.Read(ref _bucketDelivery)?.LastAttempt(accountId));
+    }
+
+    /// <summary>CloudTrail's <c>DescribeTrails</c> (<c>trailNameList</c> of names or ARNs, <c>includeShadowTrails</c>) for a call signed for <paramref name="callRegion"/>.</summary>
+    public CloudTrailResult DescribeTrails(JsonElement request, string accountId, string callRegion) =>
+        TrailRequests.DescribeTrails(request, _options, accountId, callRegion);
+
+    /// <summary>CloudTrail's <c>GetTrail</c>: <c>{"Trail": …}</c> when <c>Name</c> is the trail's name or ARN, else <c>TrailNotFoundException</c>.</summary>
+    public CloudTrailResult GetTrail(JsonElement request, string accountId, string callRegion) =>
+        TrailRequests.Named(request, DescribeTrail(accountId), accountId, callRegion, () => new JsonObject { ["Trail"] = DescribeTrail(accountId).ToJson() });
+
+    /// <summary>CloudTrail's <c>GetTrailStatus</c>, named like <see cref="GetTrail"/>.</summary>
+    public CloudTrailResult GetTrailStatus(JsonElement request, string accountId, string callRegion) =>
+        TrailRequests.Named(request, DescribeTrail(accountId), accountId, callRegion, () => GetTrailStatus(accountId).ToJson());
+
     /// <summary>The start of the oldest digest still kept, for verifying after retention has pruned older ones.</summary>
     public DateTimeOffset? OldestDigestStart() => OldestDigestStart(_options.Directory);
 
@@ -186,6 +241,12 @@ public sealed class AuditTrail : IAsyncDisposable
     {
         if (_commands.Writer.TryComplete())
         {
+            if (Volatile.Read(ref _bucketDelivery) is { } bucketDelivery)
+            {
+                // Files not delivered yet stay marked so and go out after the next start.
+                await bucketDelivery.DisposeAsync();
+            }
+
             await _deliveryTimer.DisposeAsync();
             await _writer;
             JournalSchema.Execute(_connection, "PRAGMA wal_checkpoint(TRUNCATE)");
@@ -298,17 +359,13 @@ public sealed class AuditTrail : IAsyncDisposable
             using (var transaction = _connection.BeginTransaction())
             {
                 LogDelivery.Plan(_connection, transaction, _options, _signingKey, now, _lastDelivery);
-                using var state = _connection.CreateCommand();
-                state.Transaction = transaction;
-                state.CommandText = "INSERT INTO trail_state (name, value) VALUES ($name, $value) ON CONFLICT (name) DO UPDATE SET value = $value";
-                state.Parameters.AddWithValue("$name", LastDeliveryState);
-                state.Parameters.AddWithValue("$value", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-                state.ExecuteNonQuery();
+                WriteState(_connection, transaction, LastDeliveryState, now);
                 transaction.Commit();
             }
 
             _lastDelivery = now;
             LogDelivery.Materialize(_connection, _options.Directory);
+            Volatile.Read(ref _bucketDelivery)?.Wake();
         }
         finally
         {
@@ -326,12 +383,35 @@ public sealed class AuditTrail : IAsyncDisposable
     private static DateTimeOffset NextBoundary(DateTimeOffset time) =>
         new DateTimeOffset(time.UtcDateTime.Year, time.UtcDateTime.Month, time.UtcDateTime.Day, time.UtcDateTime.Hour, 0, 0, TimeSpan.Zero).AddHours(1);
 
-    private static DateTimeOffset? ReadLastDelivery(SqliteConnection connection)
+    private static DateTimeOffset? ReadState(SqliteConnection connection, string name)
     {
         using var select = connection.CreateCommand();
         select.CommandText = "SELECT value FROM trail_state WHERE name = $name";
-        select.Parameters.AddWithValue("$name", LastDeliveryState);
+        select.Parameters.AddWithValue("$name", name);
         return select.ExecuteScalar() is string value ? DateTimeOffset.FromUnixTimeSeconds(long.Parse(value, CultureInfo.InvariantCulture)) : null;
+    }
+
+    private static void WriteState(SqliteConnection connection, SqliteTransaction? transaction, string name, DateTimeOffset value)
+    {
+        using var state = connection.CreateCommand();
+        state.Transaction = transaction;
+        state.CommandText = "INSERT INTO trail_state (name, value) VALUES ($name, $value) ON CONFLICT (name) DO UPDATE SET value = $value";
+        state.Parameters.AddWithValue("$name", name);
+        state.Parameters.AddWithValue("$value", value.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        state.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Records when the trail began logging: now for a new trail; for a journal from before this was recorded, when its
+    /// first signing key was created, which was its first open.
+    /// </summary>
+    private static DateTimeOffset StartLogging(SqliteConnection connection, DateTimeOffset now)
+    {
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT MIN(valid_from) FROM signing_keys";
+        var started = select.ExecuteScalar() is long seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : now;
+        WriteState(connection, null, LoggingStartedState, started);
+        return started;
     }
 
     private abstract class Command

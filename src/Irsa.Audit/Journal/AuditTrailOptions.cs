@@ -15,6 +15,12 @@ public sealed record AuditTrailOptions
     /// <summary>The bucket named in digests (<c>digestS3Bucket</c>, <c>s3Bucket</c>); <c>{account}</c> is replaced by the account id.</summary>
     public string BucketNameFormat { get; init; } = "irsa-audit-{account}";
 
+    /// <summary>
+    /// The trail's S3 key prefix (CloudTrail's <c>S3KeyPrefix</c>), put before <c>AWSLogs/</c> in every log and digest key,
+    /// and so also in their paths under <see cref="Directory"/>; <c>null</c> for none.
+    /// </summary>
+    public string? KeyPrefix { get; init; }
+
     /// <summary>How long records, log files and digests are kept by <see cref="AuditTrail.PruneAsync"/>.</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(90);
 
@@ -24,4 +30,7 @@ public sealed record AuditTrailOptions
     public string JournalPath => Path.Combine(Directory, JournalSchema.FileName);
 
     public string BucketFor(string accountId) => BucketNameFormat.Replace("{account}", accountId, StringComparison.Ordinal);
+
+    /// <summary>The trail's ARN in an account: <c>arn:aws:cloudtrail:HOME:ACCOUNT:trail/NAME</c> (validate-logs' <c>--trail-arn</c>).</summary>
+    public string TrailArnFor(string accountId) => $"arn:aws:cloudtrail:{HomeRegion}:{accountId}:trail/{TrailName}";
 }

@@ -47,7 +47,8 @@ internal static class JournalSchema
             hash TEXT NOT NULL,
             oldest_event INTEGER NOT NULL,
             newest_event INTEGER NOT NULL,
-            written INTEGER NOT NULL
+            written INTEGER NOT NULL,
+            uploaded_at INTEGER
         );
         CREATE TABLE IF NOT EXISTS digests (
             s3_key TEXT PRIMARY KEY,
@@ -57,7 +58,8 @@ internal static class JournalSchema
             end_time INTEGER NOT NULL,
             body BLOB NOT NULL,
             signature TEXT NOT NULL,
-            written INTEGER NOT NULL
+            written INTEGER NOT NULL,
+            uploaded_at INTEGER
         );
         CREATE TABLE IF NOT EXISTS chains (
             account_id TEXT NOT NULL,
@@ -97,7 +99,18 @@ internal static class JournalSchema
         connection.Open();
         Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
         Execute(connection, Tables);
+        // Journals from before bucket delivery: their files count as not yet delivered, and are delivered once a bucket is attached.
+        AddColumnIfMissing(connection, "log_files", "uploaded_at", "INTEGER");
+        AddColumnIfMissing(connection, "digests", "uploaded_at", "INTEGER");
         return connection;
+    }
+
+    private static void AddColumnIfMissing(SqliteConnection connection, string table, string column, string type)
+    {
+        if (!ReadStrings(connection, $"SELECT name FROM pragma_table_info('{table}')").Contains(column))
+        {
+            Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type}");
+        }
     }
 
     public static SqliteConnection OpenReader(string path)

@@ -92,16 +92,10 @@ public static class AuditVerifier
         return new VerificationReport(run.Problems, run.Valid, run.ValidDigests, run.InvalidDigests, run.ValidLogs, run.InvalidLogs);
     }
 
-    /// <summary>Every (account, region) with a digest folder: <c>AWSLogs/ACCT/CloudTrail-Digest/REGION</c>.</summary>
+    /// <summary>Every (account, region) with a digest folder: <c>[PREFIX/]AWSLogs/ACCT/CloudTrail-Digest/REGION</c>.</summary>
     private static IEnumerable<(string Account, string Region, string Folder)> Streams(string folder)
     {
-        var logs = Path.Combine(folder, "AWSLogs");
-        if (!Directory.Exists(logs))
-        {
-            yield break;
-        }
-
-        foreach (var accountFolder in Directory.EnumerateDirectories(logs).Order(StringComparer.Ordinal))
+        foreach (var accountFolder in AccountFolders(folder))
         {
             var digests = Path.Combine(accountFolder, "CloudTrail-Digest");
             if (!Directory.Exists(digests))
@@ -114,6 +108,32 @@ public static class AuditVerifier
                 yield return (Path.GetFileName(accountFolder), Path.GetFileName(regionFolder), regionFolder);
             }
         }
+    }
+
+    /// <summary>
+    /// Every <c>AWSLogs/ACCT</c> folder: at the top, or under the trail's key prefix (the local path of a file is its S3
+    /// key, so files written under an earlier prefix are verified too).
+    /// </summary>
+    private static IEnumerable<string> AccountFolders(string folder)
+    {
+        var pending = new Stack<string>([folder]);
+        var roots = new List<string>();
+        while (pending.Count > 0)
+        {
+            foreach (var child in Directory.EnumerateDirectories(pending.Pop()))
+            {
+                if (Path.GetFileName(child) == "AWSLogs")
+                {
+                    roots.Add(child);
+                }
+                else
+                {
+                    pending.Push(child);
+                }
+            }
+        }
+
+        return roots.Order(StringComparer.Ordinal).SelectMany(root => Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal));
     }
 
     private sealed class Run(string folder, Dictionary<string, PublicKeyInfo> keys)
@@ -202,13 +222,7 @@ public static class AuditVerifier
         /// <summary>Log files in range on disk that no valid digest listed: inserted, or listed only by an invalid digest.</summary>
         public void ReportUnlistedLogs(DateTimeOffset from, DateTimeOffset to)
         {
-            var logs = Path.Combine(folder, "AWSLogs");
-            if (!Directory.Exists(logs))
-            {
-                return;
-            }
-
-            foreach (var accountFolder in Directory.EnumerateDirectories(logs).Order(StringComparer.Ordinal))
+            foreach (var accountFolder in AccountFolders(folder))
             {
                 var logFolder = Path.Combine(accountFolder, "CloudTrail");
                 if (!Directory.Exists(logFolder))
@@ -306,10 +320,10 @@ public static class AuditVerifier
                 }
 
                 var fingerprint = root.GetProperty("digestPublicKeyFingerprint").GetString() ?? "";
-                var region = key.Split('/')[3];
                 if (!keys.TryGetValue(fingerprint, out var publicKey))
                 {
-                    return new Invalid($"Digest file\ts3://{shownBucket}/{key}\tINVALID: public key not found in region {region} for fingerprint {fingerprint}");
+                    // validate-logs names the trail's home region (from its ARN), which the digest key carries.
+                    return new Invalid($"Digest file\ts3://{shownBucket}/{key}\tINVALID: public key not found in region {TrailKeys.DigestKeyHomeRegion(key)} for fingerprint {fingerprint}");
                 }
 
                 if (DigestSignature.TryRead(TrailKeys.SignatureFile(path)) is not { } signature || !Verify(publicKey, root, content, signature.Signature))

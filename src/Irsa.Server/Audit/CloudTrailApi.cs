@@ -4,13 +4,14 @@ using Irsa.Audit.Journal;
 using Irsa.Audit.Query;
 using Irsa.Core.Audit;
 using Irsa.Core.Aws;
+using Irsa.Policy;
 using Irsa.Server.Aws;
 
 namespace Irsa.Server.Audit;
 
 /// <summary>
-/// CloudTrail's API over the trail (awsJson 1.1, SigV4 scope <c>cloudtrail</c>): <c>LookupEvents</c> and
-/// <c>ListPublicKeys</c> as AWS answers them, plus Irsa's extensions for people, <c>LookupAuditRecords</c> (Irsa's filters
+/// CloudTrail's API over the trail (awsJson 1.1, SigV4 scope <c>cloudtrail</c>): <c>LookupEvents</c>,
+/// <c>ListPublicKeys</c>, <c>DescribeTrails</c>, <c>GetTrail</c> and <c>GetTrailStatus</c> as AWS answers them, plus Irsa's extensions for people, <c>LookupAuditRecords</c> (Irsa's filters
 /// and <c>tail</c>) and <c>ExplainRequest</c>, authorized by <c>cloudtrail:LookupEvents</c>. Every call sees only the
 /// caller's account.
 /// </summary>
@@ -36,6 +37,18 @@ public static class CloudTrailApi
             Row(TargetPrefix, "LookupEvents", LookupEventsAction, eventSource,
                 async (call, body) => Reply(await trail.Queries.LookupEventsAsync(body, call.RequiredCaller.AccountId, call.CancellationToken))),
             Row(TargetPrefix, "ListPublicKeys", "cloudtrail:ListPublicKeys", eventSource, (_, body) => Task.FromResult(Reply(trail.ListPublicKeys(body)))),
+            Row(TargetPrefix, "DescribeTrails", "cloudtrail:DescribeTrails", eventSource,
+                (call, body) => Task.FromResult(Reply(trail.DescribeTrails(body, call.RequiredCaller.AccountId, CallRegion(call, trail))))),
+            Row(TargetPrefix, "GetTrail", "cloudtrail:GetTrail", eventSource,
+                (call, body) => Task.FromResult(Reply(trail.GetTrail(body, call.RequiredCaller.AccountId, CallRegion(call, trail))))) with
+            {
+                ResolveTarget = TrailTarget(trail),
+            },
+            Row(TargetPrefix, "GetTrailStatus", "cloudtrail:GetTrailStatus", eventSource,
+                (call, body) => Task.FromResult(Reply(trail.GetTrailStatus(body, call.RequiredCaller.AccountId, CallRegion(call, trail))))) with
+            {
+                ResolveTarget = TrailTarget(trail),
+            },
             Row(IrsaTargetPrefix, LookupAuditRecords, LookupEventsAction, eventSource, (call, body) => LookupAuditRecordsAsync(trail, call, body)),
             Row(IrsaTargetPrefix, ExplainRequest, LookupEventsAction, eventSource, (call, body) => ExplainAsync(trail, call, body)),
         ];
@@ -54,6 +67,39 @@ public static class CloudTrailApi
             ? handler(call, body)
             : Task.FromResult(AwsResult.Fail(new AwsError("SerializationException", "The request body is not a JSON object.", 400))),
     };
+
+    /// <summary>
+    /// GetTrail and GetTrailStatus are authorized against the trail's ARN (the caller's account's trail, whether named by
+    /// name or ARN); a name that is not the trail's is authorized against <c>*</c> and then answered TrailNotFoundException.
+    /// </summary>
+    private static Func<AwsCall, Task<AwsTarget>> TrailTarget(AuditTrail trail) => call =>
+    {
+        var trailDescription = trail.DescribeTrail(call.RequiredCaller.AccountId);
+        var name = ParseBody(call.Request.Body) is { } body && body.TryGetProperty("Name", out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+        return Task.FromResult(name == trailDescription.Name || name == trailDescription.TrailArn
+            ? new AwsTarget(trailDescription.TrailArn, new Dictionary<string, ContextValue>())
+            : AwsTarget.Any);
+    };
+
+    /// <summary>The region the call was signed for (its SigV4 credential scope), which decides whether the trail is a shadow trail there.</summary>
+    private static string CallRegion(AwsCall call, AuditTrail trail)
+    {
+        var authorization = call.Request.Header("Authorization") ?? "";
+        var credential = authorization.IndexOf("Credential=", StringComparison.Ordinal);
+        if (credential >= 0)
+        {
+            // Credential=AKID/DATE/REGION/SERVICE/aws4_request
+            var scope = authorization[(credential + "Credential=".Length)..].Split(',')[0].Split('/');
+            if (scope.Length == 5)
+            {
+                return scope[2];
+            }
+        }
+
+        return trail.Options.HomeRegion;
+    }
 
     /// <summary>awsJson bodies are JSON objects; an empty body means no members.</summary>
     private static JsonElement? ParseBody(byte[] body)
