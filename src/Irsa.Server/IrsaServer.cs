@@ -203,6 +203,19 @@ public sealed class IrsaServer : IAsyncDisposable
     /// <summary>Stops accepting connections, lets in-flight requests finish, then closes the store.</summary>
     public Task StopAsync() => _app.StopAsync();
 
+    /// <summary>The files a graceful stop closed go to the trail's bucket now; what fails is delivered on the next start.</summary>
+    private async Task DeliverAsync(AuditTrail trail)
+    {
+        try
+        {
+            await trail.DeliverToBucketsAsync();
+        }
+        catch (Exception exception) when (exception is IOException or InvalidOperationException or Irsa.Core.Aws.AwsErrorException)
+        {
+            AuditLog.DeliveryDeferred(_logger, exception);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         var store = _app.Services.GetRequiredService<IDocumentStore>();
@@ -212,6 +225,7 @@ public sealed class IrsaServer : IAsyncDisposable
         {
             // A graceful stop closes the current log files and writes their digests: nothing waits for the hour to end.
             await trail.CloseCurrentAsync();
+            await DeliverAsync(trail);
             await trail.DisposeAsync();
             AuditLog.Closed(_logger);
         }

@@ -102,6 +102,10 @@ internal static class ServerComposition
             services.GetRequiredService<TimeProvider>());
         var admin = await bootstrap.EnsureAccountAsync(options.AccountId, cancellationToken);
         context.AccountId = admin.AccountId;
+
+        // The trail delivers its closed log and digest files into each account's trail bucket in Irsa's own S3.
+        services.GetService<AuditTrail>()?.StartBucketDelivery(new S3TrailObjectStore(services.GetRequiredService<S3Engine>(),
+            services.GetRequiredService<TimeProvider>()));
         ClientConfigFiles.Write(context.Data, admin.AccessKeyId, admin.SecretAccessKey, options.Region, context.PublicUrl,
             context.PublicUrl.StartsWith("https://", StringComparison.Ordinal));
     }

@@ -140,10 +140,10 @@ public sealed record AwsReply(int StatusCode, string? ContentType, byte[] Body)
     /// <summary>Streams the body instead of <see cref="Body"/>: <see cref="ContentLength"/> bytes, written after the headers.</summary>
     public Func<Stream, CancellationToken, Task>? Writer { get; init; }
 
-    public long ContentLength => Writer is null ? Body.Length : StreamedLength;
+    public long ContentLength => DeclaredLength ?? Body.Length;
 
-    /// <summary>The length of what <see cref="Writer"/> writes.</summary>
-    public long StreamedLength { get; init; }
+    /// <summary>The length of what <see cref="Writer"/> writes, or of what a GET would send in answer to a HEAD.</summary>
+    public long? DeclaredLength { get; init; }
 }
 
 /// <summary>A handler's outcome: the reply, or the AWS error to render in the operation's dialect, plus what the audit records.</summary>

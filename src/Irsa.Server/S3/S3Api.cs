@@ -135,7 +135,7 @@ public sealed class S3Api
 
     /// <summary>A stored bucket policy the engine cannot evaluate grants nothing (it was validated when put).</summary>
     private static PolicyEntry? Parse(string text) =>
-        PolicyDocument.Parse(text, PolicyKind.Resource) is { Document: { } document, Errors.Count: 0 }
+        PolicyDocument.Parse(text, PolicyKind.Resource) is { Document: { } document }
             ? new PolicyEntry("BucketPolicy", PolicySourceType.Resource, document)
             : null;
 
@@ -217,7 +217,7 @@ public sealed class S3Api
         {
             Headers = [.. response.Headers.Where(h => !string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase))],
             Writer = response.BodyWriter,
-            StreamedLength = response.ContentLength ?? 0,
+            DeclaredLength = response.ContentLength,
         };
         return new AwsResult(reply)
         {

@@ -19,4 +19,7 @@ internal static partial class AuditLog
 
     [LoggerMessage(EventId = 1405, Level = LogLevel.Warning, Message = "CloudTrail trail pruning failed; retrying next hour")]
     public static partial void PruneFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1406, Level = LogLevel.Warning, Message = "CloudTrail files could not be delivered to the trail's bucket at stop; they are delivered on the next start")]
+    public static partial void DeliveryDeferred(ILogger logger, Exception exception);
 }
