@@ -69,7 +69,12 @@ public static class CloudTrailRecordWriter
             foreach (var resource in record.Resources)
             {
                 writer.WriteStartObject();
-                writer.WriteString("accountId", resource.AccountId);
+                // S3 objects carry no account (their ARN has none); their bucket names the owner.
+                if (resource.AccountId.Length > 0)
+                {
+                    writer.WriteString("accountId", resource.AccountId);
+                }
+
                 writer.WriteString("type", resource.Type);
                 writer.WriteString("ARN", resource.Arn);
                 writer.WriteEndObject();

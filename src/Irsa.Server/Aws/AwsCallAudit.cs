@@ -27,8 +27,9 @@ public sealed class NoAwsCallAudit : IAwsCallAudit
 /// <param name="Type">CloudTrail's type (<c>AWS::IAM::Role</c>, <c>AWS::EKS::Cluster</c>…).</param>
 public sealed record AwsResourceRecord(string Arn, string AccountId, string Type)
 {
-    /// <summary>The record for an ARN, or <c>null</c> for <c>*</c> and text that is no ARN.</summary>
-    public static AwsResourceRecord? For(string arn)
+    /// <summary>The record for an ARN, or <c>null</c> for <c>*</c> and text that is no ARN; <paramref name="owner"/> names the
+    /// account of resources whose ARN has none (S3 buckets).</summary>
+    public static AwsResourceRecord? For(string arn, string? owner = null)
     {
         if (!Core.Aws.Arn.TryParse(arn, out var parsed) || arn.Contains('*', StringComparison.Ordinal))
         {
@@ -43,9 +44,11 @@ public sealed record AwsResourceRecord(string Arn, string AccountId, string Type
             ("iam", "oidc-provider") => "AWS::IAM::OIDCProvider",
             ("iam", "user") => "AWS::IAM::User",
             ("eks", "cluster") => "AWS::EKS::Cluster",
+            ("s3", _) => parsed.Resource.Contains('/', StringComparison.Ordinal) ? "AWS::S3::Object" : "AWS::S3::Bucket",
             var (service, other) => $"AWS::{service.ToUpperInvariant()}::{other}",
         };
-        return new AwsResourceRecord(arn, parsed.Account, type);
+        // CloudTrail names the owner of an S3 bucket, not of an object (spec: resources of data events).
+        return new AwsResourceRecord(arn, parsed.Account.Length > 0 ? parsed.Account : type == "AWS::S3::Bucket" ? owner ?? string.Empty : string.Empty, type);
     }
 }
 

@@ -207,7 +207,7 @@ public sealed class AwsPipeline(
         var resources = new List<AwsResourceRecord>();
         foreach (var arn in result.Resources.Prepend(state.Target?.ResourceArn ?? string.Empty).Distinct(StringComparer.Ordinal))
         {
-            if (AwsResourceRecord.For(arn) is { } resource)
+            if (AwsResourceRecord.For(arn, state.Target?.ResourceAccount) is { } resource)
             {
                 resources.Add(resource);
             }

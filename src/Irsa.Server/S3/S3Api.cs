@@ -222,7 +222,7 @@ public sealed class S3Api
         return new AwsResult(reply)
         {
             AdditionalEventData = EventData(call, response),
-            Resources = Resources(call, owner),
+            Resources = Resources(call),
             Explanation = denial,
         };
     }
@@ -254,9 +254,9 @@ public sealed class S3Api
         ["bytesTransferredOut"] = response.BytesTransferredOut,
     };
 
-    /// <summary>CloudTrail's resources of an S3 call: the object (or the listed prefix) and its bucket with the owner.</summary>
-    private static IReadOnlyList<string> Resources(AwsCall call, string? owner) =>
-        Bucket(call) is { } bucket && Key(call) is { } key ? ["arn:aws:s3:::" + bucket + "/" + key] : [];
+    /// <summary>CloudTrail's resources of an S3 call beyond the authorized one: the object's bucket (its owner is the target's account).</summary>
+    private static IReadOnlyList<string> Resources(AwsCall call) =>
+        Bucket(call) is { } bucket ? ["arn:aws:s3:::" + bucket] : [];
 
     /// <summary>CloudTrail's <c>requestParameters</c> of an S3 call: <c>bucketName</c>, <c>Host</c>, <c>key</c> and the query's parameters.</summary>
     private static JsonObject? RecordParameters(AwsCall call)
