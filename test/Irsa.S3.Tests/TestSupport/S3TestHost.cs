@@ -53,14 +53,17 @@ public sealed class S3TestHost : IAsyncDisposable
         IEnumerable<(string Name, string Value)>? headers = null, byte[]? body = null, string account = Account, RequestPayload? payload = null)
     {
         var headerList = new S3Headers((headers ?? []).Select(h => new KeyValuePair<string, string>(h.Name, h.Value)));
+        var queryValues = ParseQuery(query);
+        // As the host does: resolve first, so the body is verified the way the operation reads its checksum headers.
+        var describesBody = TryResolve(method, bucket, key, queryValues, headerList)?.Operation.ChecksumHeadersDescribeBody ?? true;
         return new S3Request
         {
             Method = method,
             Bucket = bucket,
             Key = key,
-            Query = ParseQuery(query),
+            Query = queryValues,
             Headers = headerList,
-            Body = payload ?? RequestPayload.ForBody(new MemoryStream(body ?? []), headerList),
+            Body = payload ?? RequestPayload.ForBody(new MemoryStream(body ?? []), headerList, describesBody),
             OwnerAccountId = account,
             RequestId = "REQ0000000000001",
             Now = Now,
@@ -74,6 +77,19 @@ public sealed class S3TestHost : IAsyncDisposable
                 return ValueTask.FromResult(Allow(action, arn));
             },
         };
+    }
+
+    private Irsa.S3.Operations.S3ResolvedOperation? TryResolve(string method, string? bucket, string? key,
+        IReadOnlyDictionary<string, string> query, S3Headers headers)
+    {
+        try
+        {
+            return Engine.Operations.Resolve(method, bucket, key, query, headers);
+        }
+        catch (AwsErrorException)
+        {
+            return null;
+        }
     }
 
     public async Task<S3Result> SendAsync(string method, string? bucket = null, string? key = null, string? query = null,
