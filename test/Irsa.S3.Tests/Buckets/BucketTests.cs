@@ -113,6 +113,22 @@ public sealed class BucketTests : IAsyncLifetime
         (await _host.SendAsync("GET", query: "max-buckets=0")).AssertError("InvalidArgument", 400);
     }
 
+    [Fact]
+    public async Task ListBuckets_prefix_narrows_before_paging()
+    {
+        foreach (var name in new[] { "aaa-other", "bbb-1", "bbb-2", "bbb-3", "ccc" })
+        {
+            await _host.CreateBucketAsync(name);
+        }
+
+        var first = (await _host.SendAsync("GET", query: "prefix=bbb-&max-buckets=2")).EnsureSuccess();
+        Assert.Equal(["bbb-1", "bbb-2"], first.Values("Buckets/Bucket/Name"));
+        Assert.Equal("bbb-", first.Value("Prefix"));
+        var second = (await _host.SendAsync("GET", query: "prefix=bbb-&max-buckets=2&continuation-token=" + Uri.EscapeDataString(first.Value("ContinuationToken"))))
+            .EnsureSuccess();
+        Assert.Equal(["bbb-3"], second.Values("Buckets/Bucket/Name"));
+    }
+
     [Theory]
     [InlineData("us-east-1", "InvalidLocationConstraint")]
     [InlineData("not-a-region", "InvalidLocationConstraint")]

@@ -48,6 +48,19 @@ public sealed class StreamingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_get_streams_the_object_it_described_even_if_the_key_is_overwritten_meanwhile()
+    {
+        await _host.PutAsync(Bucket, "snapshot", "old content");
+        await using var get = await _host.Engine.ExecuteAsync(_host.Request("GET", Bucket, "snapshot"));
+        await _host.PutAsync(Bucket, "snapshot", "new");
+        using var output = new MemoryStream();
+        await get.BodyWriter!(output, CancellationToken.None);
+        Assert.Equal("old content", System.Text.Encoding.UTF8.GetString(output.ToArray()));
+        Assert.Equal(11, get.ContentLength);
+        Assert.Equal("new", (await _host.SendAsync("GET", Bucket, "snapshot")).Text);
+    }
+
+    [Fact]
     public async Task Concurrent_puts_of_one_key_leave_one_whole_object()
     {
         var bodies = Enumerable.Range(0, 8).Select(i => Enumerable.Repeat((byte)('a' + i), 200_000 + i).ToArray()).ToList();

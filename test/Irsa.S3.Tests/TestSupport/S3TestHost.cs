@@ -112,7 +112,7 @@ public sealed class S3TestHost : IAsyncDisposable
     {
         try
         {
-            var response = await Engine.ExecuteAsync(request);
+            await using var response = await Engine.ExecuteAsync(request);
             var body = response.Body ?? [];
             if (response.BodyWriter is not null)
             {
