@@ -241,7 +241,7 @@ internal sealed class ObjectHandlers(S3Context context)
 
         if (versionId is not null && versionId != "null")
         {
-            return new AwsError("NoSuchVersion", "The specified version does not exist.", 404);
+            return S3Errors.NoSuchVersion();
         }
 
         await DeleteKeyAsync(bucket, key, cancellationToken);
@@ -393,10 +393,7 @@ internal sealed class ObjectHandlers(S3Context context)
 
         if (partNumber > parts.Count)
         {
-            throw new AwsErrorException(new AwsError("InvalidPartNumber", "The requested partnumber is not satisfiable", 416)
-            {
-                Details = [new("PartNumberRequested", partNumberText), new("ActualPartCount", S3Formats.Invariant(parts.Count))],
-            });
+            throw new AwsErrorException(S3Errors.InvalidPartNumber(partNumberText, parts.Count));
         }
 
         var first = parts.Take(partNumber - 1).Sum(p => p.Size);

@@ -19,7 +19,7 @@ public enum S3ResourceKind
 }
 
 /// <summary>One row of the S3 catalog.</summary>
-/// <param name="Name">The operation as AWS names it (CloudTrail's eventName, except ListObjectsV2, see spec §7).</param>
+/// <param name="Name">The operation as AWS names it (CloudTrail's eventName, except ListObjectsV2).</param>
 /// <param name="Action">The IAM action the host authorizes before calling the handler.</param>
 /// <param name="Resource">Which ARN the action is authorized on.</param>
 /// <param name="ReadOnly">CloudTrail's readOnly.</param>

@@ -66,6 +66,8 @@ public sealed class MultipartTests : IAsyncLifetime
         Assert.Equal($"bytes {5 * TestData.MiB}-{(10 * TestData.MiB) - 1}/{15 * TestData.MiB}", part2.Header("Content-Range"));
         Assert.True(part2.Body.AsSpan().SequenceEqual(PartB));
 
+        (await _host.SendAsync("GET", Bucket, "abc", query: "partNumber=4")).AssertError("InvalidPartNumber", 416);
+
         // Parts' blobs are released: only the assembled object remains.
         Assert.Single(_host.BlobFiles());
 
@@ -113,6 +115,19 @@ public sealed class MultipartTests : IAsyncLifetime
         // An upload id belongs to its key.
         var other = await CreateAsync("k2");
         (await _host.SendAsync("PUT", Bucket, "k", query: $"partNumber=1&uploadId={other}", body: [1])).AssertError("NoSuchUpload", 404);
+    }
+
+    [Fact]
+    public async Task Deleting_a_bucket_drops_its_uploads_and_their_parts()
+    {
+        await using var host = await S3TestHost.CreateAsync();
+        await host.CreateBucketAsync("short-lived");
+        var uploadId = (await host.SendAsync("POST", "short-lived", "k", query: "uploads")).EnsureSuccess().Value("UploadId");
+        (await host.SendAsync("PUT", "short-lived", "k", query: $"partNumber=1&uploadId={uploadId}", body: [1, 2])).EnsureSuccess();
+        Assert.Equal(204, (await host.SendAsync("DELETE", "short-lived")).Status);
+        Assert.Empty(host.BlobFiles());
+        await host.CreateBucketAsync("short-lived");
+        Assert.Empty((await host.SendAsync("GET", "short-lived", query: "uploads")).Values("Upload/Key"));
     }
 
     [Theory]
