@@ -114,6 +114,15 @@ public sealed class BucketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_mismatched_expected_bucket_owner_is_AccessDenied()
+    {
+        await _host.CreateBucketAsync("owned");
+        (await _host.SendAsync("PUT", "owned", "k", headers: [("x-amz-expected-bucket-owner", S3TestHost.OtherAccount)])).AssertError("AccessDenied", 403);
+        (await _host.SendAsync("HEAD", "owned", "k")).AssertError("NoSuchKey", 404);
+        (await _host.SendAsync("PUT", "owned", "k", headers: [("x-amz-expected-bucket-owner", S3TestHost.Account)])).EnsureSuccess();
+    }
+
+    [Fact]
     public async Task ListBuckets_prefix_narrows_before_paging()
     {
         foreach (var name in new[] { "aaa-other", "bbb-1", "bbb-2", "bbb-3", "ccc" })
