@@ -19,17 +19,18 @@ namespace Irsa.S3;
 public sealed class S3Engine
 {
     private readonly BucketPolicyHandlers _policies;
+    private readonly S3Context _context;
 
     public S3Engine(IDocumentStore store, IBlobStore blobs, S3EngineOptions? options = null)
     {
-        var context = new S3Context(new S3Metadata(store), blobs, options ?? new S3EngineOptions());
+        var context = _context = new S3Context(new S3Metadata(store), blobs, options ?? new S3EngineOptions());
         var buckets = new BucketHandlers(context);
         var objects = new ObjectHandlers(context);
         var listing = new ListingHandlers(context);
         var multipart = new MultipartHandlers(context, objects);
         _policies = new BucketPolicyHandlers(context);
         const S3ResourceKind service = S3ResourceKind.Service, bucket = S3ResourceKind.Bucket, @object = S3ResourceKind.Object;
-        Operations = new S3Operations(
+        S3Operation[] operations =
         [
             new("ListBuckets", "s3:ListAllMyBuckets", service, ReadOnly: true, IsDataEvent: false, buckets.ListBucketsAsync),
             new("CreateBucket", "s3:CreateBucket", bucket, ReadOnly: false, IsDataEvent: false, buckets.CreateBucketAsync),
@@ -52,14 +53,34 @@ public sealed class S3Engine
             new("CreateMultipartUpload", "s3:PutObject", @object, ReadOnly: false, IsDataEvent: true, multipart.CreateAsync),
             new("UploadPart", "s3:PutObject", @object, ReadOnly: false, IsDataEvent: true, multipart.UploadPartAsync),
             new("UploadPartCopy", "s3:PutObject", @object, ReadOnly: false, IsDataEvent: true, multipart.UploadPartCopyAsync),
-            new("CompleteMultipartUpload", "s3:PutObject", @object, ReadOnly: false, IsDataEvent: true, multipart.CompleteAsync),
+            new("CompleteMultipartUpload", "s3:PutObject", @object, ReadOnly: false, IsDataEvent: true, multipart.CompleteAsync,
+                ChecksumHeadersDescribeBody: false),
             new("AbortMultipartUpload", "s3:AbortMultipartUpload", @object, ReadOnly: false, IsDataEvent: true, multipart.AbortAsync),
             new("ListParts", "s3:ListMultipartUploadParts", @object, ReadOnly: true, IsDataEvent: true, multipart.ListPartsAsync),
             new("ListMultipartUploads", "s3:ListBucketMultipartUploads", bucket, ReadOnly: true, IsDataEvent: true, multipart.ListUploadsAsync),
-        ]);
+        ];
+        Operations = new S3Operations(operations.Select(o => o with { Handler = CheckingExpectedOwner(o.Handler) }));
     }
 
     public S3Operations Operations { get; }
+
+    /// <summary>
+    /// <c>x-amz-expected-bucket-owner</c>: a request naming another owner than the bucket's is refused with 403
+    /// before its handler runs (it protects callers from writing into a bucket that changed hands).
+    /// </summary>
+    private S3Handler CheckingExpectedOwner(S3Handler handler) => async (request, cancellationToken) =>
+    {
+        if (request.Bucket is { } bucket && request.Headers["x-amz-expected-bucket-owner"] is { } expected)
+        {
+            var owner = await _context.Metadata.GetBucketAsync(bucket, cancellationToken);
+            if (owner is not null && owner.OwnerAccountId != expected.Trim())
+            {
+                throw new Core.Aws.AwsErrorException(S3Errors.AccessDenied());
+            }
+        }
+
+        return await handler(request, cancellationToken);
+    };
 
     /// <summary>Resolves and runs a request whose primary action the host has already authorized.</summary>
     public Task<S3Response> ExecuteAsync(S3Request request, CancellationToken cancellationToken = default)

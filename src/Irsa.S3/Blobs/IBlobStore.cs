@@ -9,7 +9,10 @@ public interface IBlobStore
     /// <summary>Starts a new blob; stream into <see cref="IBlobWriter.Content"/>, then commit or dispose (abort).</summary>
     IBlobWriter BeginWrite();
 
-    /// <summary>Opens <paramref name="length"/> bytes of a committed blob from <paramref name="offset"/> for reading.</summary>
+    /// <summary>
+    /// Opens <paramref name="length"/> bytes of a committed blob from <paramref name="offset"/> for reading; without a
+    /// length the stream is the whole blob and seekable. An open stream keeps reading the blob after it is deleted.
+    /// </summary>
     /// <exception cref="FileNotFoundException">No such blob.</exception>
     Stream OpenRead(string blobId, long offset = 0, long? length = null);
 

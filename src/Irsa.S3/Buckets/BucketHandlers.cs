@@ -99,10 +99,10 @@ internal sealed partial class BucketHandlers(S3Context context)
         var token = request.QueryValue("continuation-token");
         var after = string.IsNullOrEmpty(token) ? null : ContinuationTokens.Decode(token, "continuation-token");
         var accountPrefix = S3Metadata.AccountBucketKey(request.OwnerAccountId, "");
-        var page = await context.Metadata.Store.ListAsync(S3Metadata.AccountBuckets, accountPrefix,
+        // Bucket names are ASCII, so the store's prefix test is exact here.
+        var page = await context.Metadata.Store.ListAsync(S3Metadata.AccountBuckets, accountPrefix + prefix,
             after is null ? null : accountPrefix + after, maxBuckets + 1, cancellationToken);
         var buckets = page.Select(d => System.Text.Json.JsonSerializer.Deserialize<BucketDocument>(d.Json, DocumentStoreExtensions.JsonOptions)!)
-            .Where(b => b.Name.StartsWith(prefix, StringComparison.Ordinal))
             .ToList();
         var truncated = buckets.Count > maxBuckets;
         if (truncated)

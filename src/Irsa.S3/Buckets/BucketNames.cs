@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Irsa.S3.Buckets;
 
-/// <summary>The bucket naming rules (spec §1), checked when a bucket is created.</summary>
+/// <summary>The bucket naming rules, checked when a bucket is created.</summary>
 public static class BucketNames
 {
     public static bool IsValid(string name)

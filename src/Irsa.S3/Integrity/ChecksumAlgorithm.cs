@@ -1,6 +1,6 @@
 namespace Irsa.S3.Integrity;
 
-/// <summary>The flexible checksums S3 accepts from default SDKs (spec §4.3).</summary>
+/// <summary>The flexible checksums S3 accepts from default SDKs.</summary>
 public enum ChecksumAlgorithm
 {
     Crc32,
@@ -10,7 +10,7 @@ public enum ChecksumAlgorithm
     Sha256,
 }
 
-/// <summary>How a multipart object's checksum covers it (spec §4.6).</summary>
+/// <summary>How a multipart object's checksum covers it.</summary>
 public enum ChecksumType
 {
     FullObject,

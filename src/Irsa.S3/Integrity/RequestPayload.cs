@@ -12,13 +12,20 @@ namespace Irsa.S3.Integrity;
 public abstract class RequestPayload : Stream
 {
     /// <summary>A fresh empty body.</summary>
-    public static RequestPayload Empty => new VerifyingRequestPayload(Null, S3Headers.Empty, trailers: null);
+    public static RequestPayload Empty => new VerifyingRequestPayload(Null, S3Headers.Empty, trailers: null, checksumHeadersDescribeBody: true);
 
     /// <summary>
     /// A plain (not aws-chunked) body: verifies <c>Content-MD5</c>, a hex <c>x-amz-content-sha256</c> and an
     /// <c>x-amz-checksum-*</c> header. Malformed headers throw here (InvalidDigest, InvalidRequest).
     /// </summary>
-    public static RequestPayload ForBody(Stream body, S3Headers headers) => new VerifyingRequestPayload(body, headers, trailers: null);
+    /// <param name="body">The raw body.</param>
+    /// <param name="headers">The request headers.</param>
+    /// <param name="checksumHeadersDescribeBody">
+    /// The resolved operation's <see cref="Operations.S3Operation.ChecksumHeadersDescribeBody"/>: false for
+    /// CompleteMultipartUpload, whose <c>x-amz-checksum-*</c> header is the assembled object's checksum.
+    /// </param>
+    public static RequestPayload ForBody(Stream body, S3Headers headers, bool checksumHeadersDescribeBody = true) =>
+        new VerifyingRequestPayload(body, headers, trailers: null, checksumHeadersDescribeBody);
 
     /// <summary>
     /// The decoded bytes of an aws-chunked body (the host's framing decoder has checked chunk signatures): verifies
@@ -26,11 +33,11 @@ public abstract class RequestPayload : Stream
     /// whose value <paramref name="trailers"/> returns once <paramref name="decoded"/> has reached its end.
     /// </summary>
     public static RequestPayload ForDecodedChunks(Stream decoded, S3Headers headers,
-        Func<IReadOnlyList<KeyValuePair<string, string>>> trailers) => new VerifyingRequestPayload(decoded, headers, trailers);
+        Func<IReadOnlyList<KeyValuePair<string, string>>> trailers) => new VerifyingRequestPayload(decoded, headers, trailers, checksumHeadersDescribeBody: true);
 
     /// <summary>A body held in memory (small XML or JSON documents, tests).</summary>
     public static RequestPayload FromBytes(byte[] body, S3Headers? headers = null) =>
-        new VerifyingRequestPayload(new MemoryStream(body, writable: false), headers ?? S3Headers.Empty, trailers: null);
+        new VerifyingRequestPayload(new MemoryStream(body, writable: false), headers ?? S3Headers.Empty, trailers: null, checksumHeadersDescribeBody: true);
 
     /// <summary>True once the end of the body was reached and every check passed.</summary>
     public abstract bool IsComplete { get; }

@@ -24,7 +24,8 @@ internal sealed class VerifyingRequestPayload : RequestPayload
     private bool _started;
     private bool _complete;
 
-    public VerifyingRequestPayload(Stream inner, S3Headers headers, Func<IReadOnlyList<KeyValuePair<string, string>>>? trailers)
+    public VerifyingRequestPayload(Stream inner, S3Headers headers, Func<IReadOnlyList<KeyValuePair<string, string>>>? trailers,
+        bool checksumHeadersDescribeBody)
     {
         _inner = inner;
         _trailers = trailers;
@@ -52,6 +53,11 @@ internal sealed class VerifyingRequestPayload : RequestPayload
         }
 
         var sdkAlgorithmText = headers["x-amz-sdk-checksum-algorithm"];
+        if (!checksumHeadersDescribeBody)
+        {
+            return;
+        }
+
         if (sdkAlgorithmText is not null)
         {
             if (!ChecksumNames.TryParse(sdkAlgorithmText, out var sdkAlgorithm))

@@ -241,7 +241,7 @@ internal sealed class ObjectHandlers(S3Context context)
 
         if (versionId is not null && versionId != "null")
         {
-            return new AwsError("NoSuchVersion", "The specified version does not exist.", 404);
+            return S3Errors.NoSuchVersion();
         }
 
         await DeleteKeyAsync(bucket, key, cancellationToken);
@@ -269,13 +269,60 @@ internal sealed class ObjectHandlers(S3Context context)
         var (bucket, key) = (request.Bucket!, request.Key!);
         S3Context.CheckVersionId(request.QueryValue("versionId"));
         await context.Metadata.RequireBucketAsync(bucket, cancellationToken);
-        var document = await context.Metadata.GetObjectAsync(bucket, key, cancellationToken)
-            ?? throw await S3Context.MissingKeyAsync(request, bucket, key, cancellationToken);
+        var (document, blob) = await OpenCurrentAsync(request, bucket, key, withBody, cancellationToken);
+        try
+        {
+            return Describe(request, document, blob);
+        }
+        catch
+        {
+            if (blob is not null)
+            {
+                await blob.DisposeAsync();
+            }
 
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The key's current document and, for a GET, its blob opened right away. A concurrent overwrite may delete the
+    /// blob between the two reads; the document is then read again, so a reader always gets a whole object.
+    /// </summary>
+    private async Task<(ObjectDocument Document, Stream? Blob)> OpenCurrentAsync(S3Request request, string bucket, string key, bool withBody,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var document = await context.Metadata.GetObjectAsync(bucket, key, cancellationToken)
+                ?? throw await S3Context.MissingKeyAsync(request, bucket, key, cancellationToken);
+            if (!withBody)
+            {
+                return (document, null);
+            }
+
+            try
+            {
+                return (document, context.Blobs.OpenRead(document.BlobId));
+            }
+            catch (FileNotFoundException) when (attempt < 5)
+            {
+                // Replaced and released between the two reads: the new document names the new blob.
+            }
+        }
+    }
+
+    private static S3Response Describe(S3Request request, ObjectDocument document, Stream? blob)
+    {
         if (Preconditions.EvaluateRead(request.Headers, document) == PreconditionOutcome.NotModified)
         {
             var notModified = new S3Response { StatusCode = 304 };
             WriteValidators(notModified, document);
+            if (blob is not null)
+            {
+                notModified.Owning(blob);
+            }
+
             return notModified;
         }
 
@@ -284,9 +331,14 @@ internal sealed class ObjectHandlers(S3Context context)
         {
             StatusCode = range is null || (part is not null && partsCount is null) ? 200 : 206,
             ContentLength = range?.Length ?? document.Size,
-            BytesTransferredOut = withBody ? range?.Length ?? document.Size : 0,
-            BodyWriter = withBody ? WriteBlobAsync(document.BlobId, range) : null,
+            BytesTransferredOut = blob is null ? 0 : range?.Length ?? document.Size,
+            BodyWriter = blob is null ? null : WriteRangeAsync(blob, range),
         };
+        if (blob is not null)
+        {
+            response.Owning(blob);
+        }
+
         ObjectHeaderCodec.Write(response, document.Headers, request.Query);
         WriteValidators(response, document);
         response.WithHeader("Accept-Ranges", "bytes");
@@ -341,10 +393,7 @@ internal sealed class ObjectHandlers(S3Context context)
 
         if (partNumber > parts.Count)
         {
-            throw new AwsErrorException(new AwsError("InvalidPartNumber", "The requested partnumber is not satisfiable", 416)
-            {
-                Details = [new("PartNumberRequested", partNumberText), new("ActualPartCount", S3Formats.Invariant(parts.Count))],
-            });
+            throw new AwsErrorException(S3Errors.InvalidPartNumber(partNumberText, parts.Count));
         }
 
         var first = parts.Take(partNumber - 1).Sum(p => p.Size);
@@ -359,10 +408,18 @@ internal sealed class ObjectHandlers(S3Context context)
         response.WithHeader("Last-Modified", S3Formats.HttpDate(document.LastModified));
     }
 
-    private Func<Stream, CancellationToken, Task> WriteBlobAsync(string blobId, ByteRange? range) =>
+    private static Func<Stream, CancellationToken, Task> WriteRangeAsync(Stream blob, ByteRange? range) =>
         async (output, cancellationToken) =>
         {
-            await using var input = context.Blobs.OpenRead(blobId, range?.First ?? 0, range?.Length);
-            await input.CopyToAsync(output, 81920, cancellationToken);
+            await using var input = blob;
+            input.Seek(range?.First ?? 0, SeekOrigin.Begin);
+            var remaining = range?.Length ?? long.MaxValue;
+            var buffer = new byte[81920];
+            int read;
+            while (remaining > 0 && (read = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken)) > 0)
+            {
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                remaining -= read;
+            }
         };
 }

@@ -98,7 +98,7 @@ public sealed class S3Operations
         };
     }
 
-    /// <summary>The S3 condition keys a request supplies (spec §6.2); present-but-empty values stay "".</summary>
+    /// <summary>The S3 condition keys a request supplies; present-but-empty values stay "".</summary>
     private static Dictionary<string, string> ConditionKeys(string name, IReadOnlyDictionary<string, string> query, S3Headers headers)
     {
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);

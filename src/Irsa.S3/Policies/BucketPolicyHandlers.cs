@@ -123,7 +123,7 @@ internal sealed class BucketPolicyHandlers(S3Context context)
         return policy?.PolicyText ?? throw new AwsErrorException(S3Errors.NoSuchBucketPolicy(bucket.Name));
     }
 
-    /// <summary>Only the owner account manages a bucket's policy: another account holding the action gets 405 (spec §3.5).</summary>
+    /// <summary>Only the owner account manages a bucket's policy: another account holding the action gets 405.</summary>
     private async Task<BucketDocument> RequireOwnedBucketAsync(S3Request request, CancellationToken cancellationToken)
     {
         var bucket = await context.Metadata.RequireBucketAsync(request.Bucket!, cancellationToken);

@@ -114,6 +114,12 @@ public static class S3Errors
         new("XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.", 400)
         { Details = [new("ClientComputedContentSHA256", clientComputed), new("S3ComputedContentSHA256", computed)] };
 
+    public static AwsError NoSuchVersion() => new("NoSuchVersion", "The specified version does not exist.", 404);
+
+    public static AwsError InvalidPartNumber(string requested, int partCount) =>
+        new("InvalidPartNumber", "The requested partnumber is not satisfiable", 416)
+        { Details = [new("PartNumberRequested", requested), new("ActualPartCount", partCount.ToString(System.Globalization.CultureInfo.InvariantCulture))] };
+
     public static AwsError MissingContentMd5() =>
         InvalidRequest("Missing required header for this request: Content-MD5");
 }

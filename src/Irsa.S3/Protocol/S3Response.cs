@@ -3,8 +3,13 @@ namespace Irsa.S3.Protocol;
 /// <summary>
 /// What the host writes back: status, headers and either a small buffered body (XML) or a streaming writer.
 /// </summary>
-public sealed class S3Response
+/// <remarks>
+/// Note: a GetObject response holds its blob open from the moment the handler returns, so the bytes it streams are
+/// the version it described even if the key is overwritten meanwhile; the host disposes the response when done.
+/// </remarks>
+public sealed class S3Response : IAsyncDisposable
 {
+    private IAsyncDisposable? _ownedResource;
     public int StatusCode { get; init; } = 200;
 
     public List<KeyValuePair<string, string>> Headers { get; } = [];
@@ -32,6 +37,15 @@ public sealed class S3Response
 
     public string? Header(string name) =>
         Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    /// <summary>Releases what the response holds open (an object's blob) if the body was never written.</summary>
+    public ValueTask DisposeAsync() => _ownedResource?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    internal S3Response Owning(IAsyncDisposable resource)
+    {
+        _ownedResource = resource;
+        return this;
+    }
 
     public static S3Response NoContent() => new() { StatusCode = 204 };
 
