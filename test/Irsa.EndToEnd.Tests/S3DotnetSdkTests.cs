@@ -23,6 +23,7 @@ public sealed class S3DotnetSdkTests(S3Demo demo) : IClassFixture<S3Demo>
         {
             ServiceURL = demo.Irsa.Endpoint.Replace("127.0.0.1", "localhost", StringComparison.Ordinal),
             AuthenticationRegion = "us-east-1",
+            HttpClientFactory = new LoopbackSubdomains(),
         });
 
         using var read = await s3.GetObjectAsync(S3Demo.ReadBucket, S3Demo.ReadKey);
@@ -32,7 +33,8 @@ public sealed class S3DotnetSdkTests(S3Demo demo) : IClassFixture<S3Demo>
         // 12 MiB through TransferUtility: three 5 MiB-or-less parts (multipart), allowed under uploads/.
         var data = new byte[12 * 1024 * 1024];
         new Random(7).NextBytes(data);
-        using (var transfer = new TransferUtility(s3))
+        // Parts from 5 MiB up (the SDK's default threshold is 16 MiB, which would send one PutObject).
+        using (var transfer = new TransferUtility(s3, new TransferUtilityConfig { MinSizeBeforePartUpload = 5 * 1024 * 1024 }))
         {
             await transfer.UploadAsync(new TransferUtilityUploadRequest
             {
@@ -102,5 +104,31 @@ public sealed class S3DotnetSdkTests(S3Demo demo) : IClassFixture<S3Demo>
         });
         var credentials = session.Credentials;
         return new SessionAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken);
+    }
+
+    /// <summary>
+    /// <c>BUCKET.localhost</c> is loopback (RFC 6761), which this machine's resolver does not say; a wildcard DNS record
+    /// would. The SDK's own HTTP client connects there.
+    /// </summary>
+    private sealed class LoopbackSubdomains : HttpClientFactory
+    {
+        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var host = context.DnsEndPoint.Host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase) ? "127.0.0.1" : context.DnsEndPoint.Host;
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(host, context.DnsEndPoint.Port, cancellationToken);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        });
     }
 }

@@ -157,7 +157,7 @@ public sealed class S3LeastPrivilegeTests(S3Demo demo) : IClassFixture<S3Demo>
 
         var after = await demo.PodRunAsync("temp", home, "aws", "s3api", "get-object", "--bucket", "bucket-a", "--key", "hello.txt", "/dev/null");
 
-        Assert.Equal(S3Demo.ReadContent, before.StandardOutput);
+        Assert.Equal(S3Demo.ReadContent, before.StandardOutput.TrimEnd('\n'));
         Assert.Single(Directory.GetFiles(Path.Combine(home, ".aws", "cli", "cache")));
         Assert.NotEqual(0, after.ExitCode);
         Assert.Contains("because no identity-based policy allows the s3:GetObject action", after.StandardError, StringComparison.Ordinal);

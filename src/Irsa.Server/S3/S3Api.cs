@@ -168,7 +168,7 @@ public sealed class S3Api
         var headers = HeadersOf(request);
         Explanation? denial = null;
         var (policy, owner) = await BucketPolicyAsync(call, operation.Name, call.CancellationToken);
-        await using var body = OpenBody(call, headers);
+        await using var body = OpenBody(call, headers, operation);
         var s3Request = new S3Request
         {
             Method = request.Method,
@@ -213,10 +213,27 @@ public sealed class S3Api
             return AwsResult.Fail(error.Error, error.Error.Code == "AccessDenied" ? denial : null);
         }
 
+        // A GET holds its blob open until the bytes are written (an overwrite meanwhile does not cut the download short).
+        Func<Stream, CancellationToken, Task>? writer = null;
+        if (response.BodyWriter is { } write)
+        {
+            writer = async (stream, cancellationToken) =>
+            {
+                await using (response)
+                {
+                    await write(stream, cancellationToken);
+                }
+            };
+        }
+        else
+        {
+            await response.DisposeAsync();
+        }
+
         var reply = new AwsReply(response.StatusCode, response.Header("Content-Type") ?? (response.Body is null ? null : "application/xml"), response.Body ?? [])
         {
             Headers = [.. response.Headers.Where(h => !string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase))],
-            Writer = response.BodyWriter,
+            Writer = writer,
             DeclaredLength = response.ContentLength,
         };
         return new AwsResult(reply)
@@ -234,7 +251,7 @@ public sealed class S3Api
 
     /// <summary>The body as the engine reads it: aws-chunked framing removed (chunk and trailer signatures checked), then
     /// Content-MD5, the declared SHA-256 and checksums verified as it is read.</summary>
-    private static RequestPayload OpenBody(AwsCall call, S3Headers headers)
+    private static RequestPayload OpenBody(AwsCall call, S3Headers headers, S3Operation operation)
     {
         if (call.Signature?.StreamingContext is { } streaming)
         {
@@ -242,7 +259,7 @@ public sealed class S3Api
             return RequestPayload.ForDecodedChunks(chunks, headers, () => chunks.Trailers);
         }
 
-        return RequestPayload.ForBody(call.Body, headers);
+        return RequestPayload.ForBody(call.Body, headers, operation.ChecksumHeadersDescribeBody);
     }
 
     /// <summary>CloudTrail's <c>additionalEventData</c> of an S3 call.</summary>
