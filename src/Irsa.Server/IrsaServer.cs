@@ -155,7 +155,9 @@ public sealed class IrsaServer : IAsyncDisposable
         ServerLog.PublicUrl(logger, context.PublicUrl);
         await ServerComposition.BootstrapAsync(app.Services, options, cancellationToken);
         ServerLog.Bootstrapped(logger, context.AccountId, data.Root);
-        File.WriteAllText(data.EndpointFile, context.PublicUrl + "\n");
+        // Written whole, then renamed: whoever polls for this file never reads it half written.
+        File.WriteAllText(data.EndpointFile + ".tmp", context.PublicUrl + "\n");
+        File.Move(data.EndpointFile + ".tmp", data.EndpointFile, overwrite: true);
         var elapsed = (long)time.GetElapsedTime(started).TotalMilliseconds;
         ServerLog.Ready(logger, elapsed);
         return new IrsaServer(app, context, logger);
