@@ -138,6 +138,34 @@ measure_irsa() { # suffix
 measure_irsa ""
 measure moto_awrwi "$moto/" POST "$work/awrwi.form" application/x-www-form-urlencoded
 measure irsa_mutate "$irsa/mutate" POST "$here/admission-review.json" application/json
+
+# S3: a SigV4-signed GetObject of 1 KiB (admin key, signed once, replayed), then 1 GiB up and down through presigned
+# URLs with curl (no SDK cost in the number) against a plain file copy on the same disk, with the server's peak RSS.
+aws s3 mb s3://bench >/dev/null
+head -c 1024 /dev/urandom >"$work/1k"
+aws s3 cp "$work/1k" s3://bench/1k >/dev/null
+python3 - "$irsa" >"$work/get.headers" <<'PY'
+import sys, boto3
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
+credentials = boto3.session.Session().get_credentials().get_frozen_credentials()
+request = AWSRequest(method="GET", url=sys.argv[1] + "/bench/1k")
+S3SigV4Auth(credentials, "s3", "us-east-1").add_auth(request)
+for name in ("X-Amz-Date", "X-Amz-Content-SHA256", "Authorization"):
+    print(f"{name}: {request.headers[name]}")
+PY
+LOAD_HEADERS_FILE="$work/get.headers" measure irsa_s3_get_1k "$irsa/bench/1k" GET "" ""
+server_rss() { awk '/VmHWM/ {print $2}' "/proc/$(pgrep -f 'irsa.dll up' | head -1)/status"; }
+head -c $((1 << 30)) /dev/urandom >"$work/1g"
+sync
+presign() { python3 -c 'import sys, boto3, botocore.config; print(boto3.client("s3", config=botocore.config.Config(signature_version="s3v4")).generate_presigned_url(sys.argv[1], Params={"Bucket": "bench", "Key": "1g"}, ExpiresIn=600))' "$1"; }
+seconds() { local start end; start=$(date +%s.%N); "$@"; end=$(date +%s.%N); python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$start" "$end"; }
+copy_s="$(seconds sh -c "cp '$work/1g' '$work/1g.copy' && sync '$work/1g.copy'")"
+put_s="$(seconds curl -fsS -o /dev/null -T "$work/1g" "$(presign put_object)")"
+get_s="$(seconds curl -fsS -o "$work/1g.back" "$(presign get_object)")"
+cmp "$work/1g" "$work/1g.back" || { echo "run.sh: the object read back differs" >&2; exit 1; }
+echo "1 GiB: file copy ${copy_s}s, PutObject ${put_s}s, GetObject ${get_s}s; server peak RSS $(server_rss) kB"
+rm -f "$work/1g.copy" "$work/1g.back"
 stop_irsa
 start_irsa --no-audit-trail
 measure_irsa _notrail
@@ -152,3 +180,6 @@ echo "signed GCI trail on / off      = $(ratio "${rps[irsa_gci]}" "${rps[irsa_gc
 echo "AWRWI / floor, trail off       = $(ratio "${rps[irsa_awrwi_notrail]}" "${rps[irsa_floor_notrail]}")"
 echo "signed GCI / floor, trail off  = $(ratio "${rps[irsa_gci_notrail]}" "${rps[irsa_floor_notrail]}")"
 echo "Irsa /mutate / floor           = $(ratio "${rps[irsa_mutate]}" "${rps[irsa_floor]}")    (goal >= 0.7)"
+echo "S3 GetObject 1 KiB / floor     = $(ratio "${rps[irsa_s3_get_1k]}" "${rps[irsa_floor]}")    (goal >= 0.7)"
+echo "1 GiB PutObject / file copy    = $(ratio "$copy_s" "$put_s")    (goal >= 0.5; throughput ratio)"
+echo "1 GiB GetObject / file copy    = $(ratio "$copy_s" "$get_s")    (goal >= 0.5; throughput ratio)"

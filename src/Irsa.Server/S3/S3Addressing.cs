@@ -28,7 +28,7 @@ public sealed class S3Addressing(Func<string> publicUrl)
             return new S3Address(bucket, KeyOf(request.RawPath.Length > 1 ? request.RawPath[1..] : string.Empty), VirtualHosted: true);
         }
 
-        if (request.ScopeService != "s3")
+        if (request.ScopeService != "s3" && !IsSignatureVersion2(request.Header("Authorization"), request.Query.Has("AWSAccessKeyId")))
         {
             return null;
         }
@@ -55,8 +55,14 @@ public sealed class S3Addressing(Func<string> publicUrl)
         var authorization = request.Headers.Authorization.ToString();
         return authorization.Contains("/s3/aws4_request", StringComparison.Ordinal)
             || request.Query["X-Amz-Credential"].ToString().Contains("/s3/aws4_request", StringComparison.Ordinal)
+            || IsSignatureVersion2(authorization, request.Query.ContainsKey("AWSAccessKeyId"))
             || BucketOfHost(HostName(request.Headers.Host.ToString())) is not null;
     }
+
+    /// <summary>S3's legacy signature (<c>Authorization: AWS KEY:SIG</c>, or a presigned URL with <c>AWSAccessKeyId</c>):
+    /// only S3 ever had it, so the request is S3's, and is refused in S3's words.</summary>
+    public static bool IsSignatureVersion2(string? authorization, bool presignedKey) =>
+        presignedKey || authorization?.StartsWith("AWS ", StringComparison.Ordinal) == true;
 
     /// <summary>The key of a raw path remainder: <c>null</c> when empty (the bucket itself).</summary>
     private static string? KeyOf(string raw) => raw.Length == 0 ? null : Uri.UnescapeDataString(raw);

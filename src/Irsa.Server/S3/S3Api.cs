@@ -65,6 +65,13 @@ public sealed class S3Api
             values[KeyValue] = key;
         }
 
+        if (S3Addressing.IsSignatureVersion2(request.Header("Authorization"), request.Query.Has("AWSAccessKeyId")))
+        {
+            // What S3 answers in the regions that only take SigV4 (every region opened since 2014).
+            return (Refusal(request.Method, new AwsError("InvalidRequest",
+                "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.", 400)) with { Auth = AwsAuthKind.Unsigned }, values);
+        }
+
         try
         {
             var resolved = _engine.Operations.Resolve(request.Method, address.Bucket, address.Key, QueryOf(request), HeadersOf(request));

@@ -149,6 +149,15 @@ public sealed class S3ServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_signature_version_2_url_is_refused_in_s3s_words()
+    {
+        using var response = await _server.Http.GetAsync(_server.Url + "/any-bucket/key?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=abc%3D&Expires=1900000000");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("InvalidRequest", Code(await response.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
     public async Task A_bucket_named_like_a_server_endpoint_is_still_s3s()
     {
         using var s3 = Client(_server.Admin);
