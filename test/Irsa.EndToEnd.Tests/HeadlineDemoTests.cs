@@ -20,10 +20,18 @@ public sealed class HeadlineDemo : IAsyncLifetime
         await Ok(Irsa.IrsaAsync("cluster", "create", "demo"));
         await Ok(Irsa.IrsaAsync("iam", "associate-oidc-provider", "--cluster", "demo"));
         var policy = Path.Combine(Irsa.Home.FullName, "s3-read.json");
-        await File.WriteAllTextAsync(policy, """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"*"}]}""");
+        await File.WriteAllTextAsync(policy, """
+            {"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::demo-bucket/*"},
+              {"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::demo-bucket"}]}
+            """);
         var reader = await Ok(Irsa.IrsaAsync("iam", "create-service-account", "--cluster", "demo", "--name", "reader", "--role-name", "reader",
             "--policy-file", policy, "--output", "json"));
         ReaderRoleArn = JsonNode.Parse(reader.StandardOutput)!["RoleArn"]!.GetValue<string>();
+        await Ok(Irsa.AwsAsync("s3", "mb", "s3://demo-bucket"));
+        var hello = Path.Combine(Irsa.Home.FullName, "hello.txt");
+        await File.WriteAllTextAsync(hello, "hello from S3\n");
+        await Ok(Irsa.AwsAsync("s3", "cp", hello, "s3://demo-bucket/hello.txt"));
         await Ok(Irsa.IrsaAsync("iam", "create-service-account", "--cluster", "demo", "--name", "writer", "--role-name", "writer",
             "--policy-file", policy));
 
@@ -67,6 +75,19 @@ public sealed class HeadlineDemoTests(HeadlineDemo demo) : IClassFixture<Headlin
         var arn = JsonNode.Parse(result.StandardOutput)!["Arn"]!.GetValue<string>();
         Assert.StartsWith(demo.ReaderRoleArn.Replace(":iam::", ":sts::", StringComparison.Ordinal).Replace(":role/", ":assumed-role/", StringComparison.Ordinal) + "/",
             arn, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_pod_reads_the_bucket_its_role_allows_and_may_not_write_to_it()
+    {
+        var read = await demo.PodRunAsync("reader", "sh", "-c", "export HOME=\"$(mktemp -d)\"; exec aws s3 cp s3://demo-bucket/hello.txt -");
+        var write = await demo.PodRunAsync("reader", "sh", "-c", "export HOME=\"$(mktemp -d)\"; echo x | aws s3 cp - s3://demo-bucket/x.txt");
+
+        Assert.True(read.ExitCode == 0, read.ToString());
+        Assert.Equal("hello from S3\n", read.StandardOutput);
+        Assert.NotEqual(0, write.ExitCode);
+        Assert.Contains("An error occurred (AccessDenied) when calling the PutObject operation", write.StandardError + write.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("because no identity-based policy allows the s3:PutObject action", write.StandardError + write.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -7,7 +7,11 @@ namespace Irsa.Server.S3;
 /// <param name="Bucket">The bucket, or <c>null</c> for the service (ListBuckets).</param>
 /// <param name="Key">The key, percent-decoded once and never normalised (<c>a//b</c> and <c>../x</c> are keys), or <c>null</c>.</param>
 /// <param name="VirtualHosted">Whether the bucket came from the host.</param>
-public sealed record S3Address(string? Bucket, string? Key, bool VirtualHosted);
+public sealed record S3Address(string? Bucket, string? Key, bool VirtualHosted)
+{
+    /// <summary>The path's escapes did not decode to UTF-8: S3's <c>InvalidURI</c>.</summary>
+    public bool InvalidUri { get; init; }
+}
 
 /// <summary>
 /// S3's two addressing styles on Irsa's one listener, as the SDKs choose them with an endpoint override: botocore sends
@@ -25,7 +29,8 @@ public sealed class S3Addressing(Func<string> publicUrl)
         var host = HostName(request.Host);
         if (BucketOfHost(host) is { } bucket)
         {
-            return new S3Address(bucket, KeyOf(request.RawPath.Length > 1 ? request.RawPath[1..] : string.Empty), VirtualHosted: true);
+            var raw = request.RawPath.Length > 1 ? request.RawPath[1..] : string.Empty;
+            return new S3Address(bucket, KeyOf(raw), VirtualHosted: true) { InvalidUri = !IsUtf8(raw) };
         }
 
         if (request.ScopeService != "s3" && !IsSignatureVersion2(request.Header("Authorization"), request.Query.Has("AWSAccessKeyId")))
@@ -40,32 +45,35 @@ public sealed class S3Addressing(Func<string> publicUrl)
         }
 
         var slash = path.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0
+        return (slash < 0
             ? new S3Address(Uri.UnescapeDataString(path), null, VirtualHosted: false)
-            : new S3Address(Uri.UnescapeDataString(path[..slash]), KeyOf(path[(slash + 1)..]), VirtualHosted: false);
+            : new S3Address(Uri.UnescapeDataString(path[..slash]), KeyOf(path[(slash + 1)..]), VirtualHosted: false)) with { InvalidUri = !IsUtf8(path) };
     }
 
-    /// <summary>
-    /// Whether an HTTP request is S3's, cheaply, before routing: S3 paths may collide with Irsa's own endpoints (a bucket
-    /// named <c>healthz</c>), so S3 requests are handed to the AWS pipeline before any endpoint runs.
-    /// </summary>
-    public bool Claims(Microsoft.AspNetCore.Http.HttpRequest request)
+    /// <summary>Whether a raw path's percent-escapes decode to well-formed UTF-8 (.NET would keep a bad escape as text).</summary>
+    private static bool IsUtf8(string raw)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var authorization = request.Headers.Authorization.ToString();
-        return authorization.Contains("/s3/aws4_request", StringComparison.Ordinal)
-            || request.Query["X-Amz-Credential"].ToString().Contains("/s3/aws4_request", StringComparison.Ordinal)
-            || IsSignatureVersion2(authorization, request.Query.ContainsKey("AWSAccessKeyId"))
-            || BucketOfHost(HostName(request.Headers.Host.ToString())) is not null;
+        if (!raw.Contains('%', StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var bytes = new List<byte>(raw.Length);
+        for (var i = 0; i < raw.Length; i++)
+        {
+            if (raw[i] == '%' && i + 2 < raw.Length && char.IsAsciiHexDigit(raw[i + 1]) && char.IsAsciiHexDigit(raw[i + 2]))
+            {
+                bytes.Add(Convert.FromHexString(raw.AsSpan(i + 1, 2))[0]);
+                i += 2;
+            }
+            else
+            {
+                bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(raw[i].ToString()));
+            }
+        }
+
+        return System.Text.Unicode.Utf8.IsValid(bytes.ToArray());
     }
-
-    /// <summary>S3's legacy signature (<c>Authorization: AWS KEY:SIG</c>, or a presigned URL with <c>AWSAccessKeyId</c>):
-    /// only S3 ever had it, so the request is S3's, and is refused in S3's words.</summary>
-    public static bool IsSignatureVersion2(string? authorization, bool presignedKey) =>
-        presignedKey || authorization?.StartsWith("AWS ", StringComparison.Ordinal) == true;
-
-    /// <summary>The key of a raw path remainder: <c>null</c> when empty (the bucket itself).</summary>
-    private static string? KeyOf(string raw) => raw.Length == 0 ? null : Uri.UnescapeDataString(raw);
 
     private string? BucketOfHost(string host)
     {

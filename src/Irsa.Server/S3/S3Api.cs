@@ -65,6 +65,11 @@ public sealed class S3Api
             values[KeyValue] = key;
         }
 
+        if (address.InvalidUri)
+        {
+            return (Refusal(request.Method, new AwsError("InvalidURI", "Couldn't parse the specified URI.", 400)), values);
+        }
+
         if (S3Addressing.IsSignatureVersion2(request.Header("Authorization"), request.Query.Has("AWSAccessKeyId")))
         {
             // What S3 answers in the regions that only take SigV4 (every region opened since 2014).

@@ -98,6 +98,7 @@ public sealed class S3ServiceTests : IAsyncLifetime
     [InlineData("PUT", "/hostile/crc.txt", "payload", "x-amz-checksum-crc32: AAAAAA==", "BadDigest", 400)]
     [InlineData("GET", "/no-such-bucket-here/key", null, null, "NoSuchBucket", 404)]
     [InlineData("GET", "/hostile?acl", null, null, "NotImplemented", 501)]
+    [InlineData("PUT", "/hostile/bad%FFutf8", "payload", null, "InvalidURI", 400)]
     public async Task Hostile_requests_get_s3s_exact_error_and_store_nothing(string method, string pathAndQuery, string? body, string? header,
         string code, int status)
     {
