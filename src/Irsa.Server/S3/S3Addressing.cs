@@ -47,7 +47,8 @@ public sealed class S3Addressing(Func<string> publicUrl)
         var slash = path.IndexOf('/', StringComparison.Ordinal);
         return (slash < 0
             ? new S3Address(Uri.UnescapeDataString(path), null, VirtualHosted: false)
-            : new S3Address(Uri.UnescapeDataString(path[..slash]), KeyOf(path[(slash + 1)..]), VirtualHosted: false)) with { InvalidUri = !IsUtf8(path) };
+            : new S3Address(Uri.UnescapeDataString(path[..slash]), KeyOf(path[(slash + 1)..]), VirtualHosted: false)) with
+        { InvalidUri = !IsUtf8(path) };
     }
 
     /// <summary>Whether a raw path's percent-escapes decode to well-formed UTF-8 (.NET would keep a bad escape as text).</summary>

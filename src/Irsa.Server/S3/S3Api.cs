@@ -74,7 +74,8 @@ public sealed class S3Api
         {
             // What S3 answers in the regions that only take SigV4 (every region opened since 2014).
             return (Refusal(request.Method, new AwsError("InvalidRequest",
-                "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.", 400)) with { Auth = AwsAuthKind.Unsigned }, values);
+                "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.", 400)) with
+            { Auth = AwsAuthKind.Unsigned }, values);
         }
 
         try

@@ -65,7 +65,11 @@ public sealed class S3ServiceTests : IAsyncLifetime
         await s3.PutBucketAsync("presigned");
         var put = await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
-            BucketName = "presigned", Key = "upload.txt", Verb = HttpVerb.PUT, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Protocol.HTTP,
+            BucketName = "presigned",
+            Key = "upload.txt",
+            Verb = HttpVerb.PUT,
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            Protocol = Protocol.HTTP,
         });
         using (var upload = await _server.Http.PutAsync(put, new StringContent("via presigned PUT")))
         {
@@ -74,7 +78,11 @@ public sealed class S3ServiceTests : IAsyncLifetime
 
         var get = await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
-            BucketName = "presigned", Key = "upload.txt", Verb = HttpVerb.GET, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Protocol.HTTP,
+            BucketName = "presigned",
+            Key = "upload.txt",
+            Verb = HttpVerb.GET,
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            Protocol = Protocol.HTTP,
         });
         Assert.Equal("via presigned PUT", await _server.Http.GetStringAsync(get));
 
