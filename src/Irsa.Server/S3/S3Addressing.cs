@@ -76,6 +76,28 @@ public sealed class S3Addressing(Func<string> publicUrl)
         return System.Text.Unicode.Utf8.IsValid(bytes.ToArray());
     }
 
+    /// <summary>
+    /// Whether an HTTP request is S3's, cheaply, before routing: S3 paths may collide with Irsa's own endpoints (a bucket
+    /// named <c>healthz</c>), so S3 requests are handed to the AWS pipeline before any endpoint runs.
+    /// </summary>
+    public bool Claims(Microsoft.AspNetCore.Http.HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var authorization = request.Headers.Authorization.ToString();
+        return authorization.Contains("/s3/aws4_request", StringComparison.Ordinal)
+            || request.Query["X-Amz-Credential"].ToString().Contains("/s3/aws4_request", StringComparison.Ordinal)
+            || IsSignatureVersion2(authorization, request.Query.ContainsKey("AWSAccessKeyId"))
+            || BucketOfHost(HostName(request.Headers.Host.ToString())) is not null;
+    }
+
+    /// <summary>S3's legacy signature (<c>Authorization: AWS KEY:SIG</c>, or a presigned URL with <c>AWSAccessKeyId</c>):
+    /// only S3 ever had it, so the request is S3's, and is refused in S3's words.</summary>
+    public static bool IsSignatureVersion2(string? authorization, bool presignedKey) =>
+        presignedKey || authorization?.StartsWith("AWS ", StringComparison.Ordinal) == true;
+
+    /// <summary>The key of a raw path remainder: <c>null</c> when empty (the bucket itself).</summary>
+    private static string? KeyOf(string raw) => raw.Length == 0 ? null : Uri.UnescapeDataString(raw);
+
     private string? BucketOfHost(string host)
     {
         // An IP address is never virtual-hosted (the SDKs' endpoint rules force path style for it).
