@@ -27,6 +27,12 @@ internal sealed partial class BucketHandlers(S3Context context)
             var existing = await session.GetAsync<BucketDocument>(S3Metadata.Buckets, name);
             if (existing is not null)
             {
+                // us-east-1's legacy: creating a bucket you already own there succeeds and changes nothing.
+                if (existing.OwnerAccountId == request.OwnerAccountId && context.Options.Region == UsEast1)
+                {
+                    return;
+                }
+
                 throw new AwsErrorException(existing.OwnerAccountId == request.OwnerAccountId
                     ? S3Errors.BucketAlreadyOwnedByYou(name)
                     : S3Errors.BucketAlreadyExists(name));

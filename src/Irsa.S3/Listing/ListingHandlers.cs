@@ -23,7 +23,9 @@ internal sealed class ListingHandlers(S3Context context)
         var body = S3Xml.Document("ListBucketResult", w =>
         {
             w.Element("Name", request.Bucket);
-            w.Element("Prefix", query.Encode(query.Prefix));
+            // ListObjects (v1) echoes Prefix as sent even with encoding-type=url (botocore decodes only Delimiter, Marker,
+            // NextMarker and the entries of a v1 listing); only text XML cannot carry is encoded.
+            w.Element("Prefix", query.EncodeUnlessXmlText(query.Prefix));
             w.Element("Marker", query.Encode(marker ?? ""));
             // Without a delimiter clients continue from the last key; S3 sends NextMarker only with one.
             if (page.IsTruncated && query.Delimiter is not null)
@@ -180,5 +182,19 @@ internal sealed class ListingHandlers(S3Context context)
 
         /// <summary>With <c>encoding-type=url</c>, names are percent-encoded as S3 does; otherwise verbatim.</summary>
         public string? Encode(string? value) => value is null || EncodingType is null ? value : S3Formats.UrlEncode(value);
+
+        /// <summary>Verbatim when XML can carry the text; otherwise as <see cref="Encode"/>.</summary>
+        public string EncodeUnlessXmlText(string value)
+        {
+            try
+            {
+                System.Xml.XmlConvert.VerifyXmlChars(value);
+                return value;
+            }
+            catch (System.Xml.XmlException)
+            {
+                return Encode(value)!;
+            }
+        }
     }
 }

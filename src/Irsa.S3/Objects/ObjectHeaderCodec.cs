@@ -40,10 +40,15 @@ internal static class ObjectHeaderCodec
             return null;
         }
 
-        var kept = contentEncoding.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Where(token => !string.Equals(token, "aws-chunked", StringComparison.OrdinalIgnoreCase))
-            .ToList();
-        return kept.Count == 0 ? null : string.Join(",", kept);
+        var tokens = contentEncoding.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var kept = tokens.Where(token => !string.Equals(token, "aws-chunked", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (kept.Count == tokens.Length)
+        {
+            // Nothing to drop: the value is stored as sent ("deflate, gzip" stays spelled so).
+            return contentEncoding;
+        }
+
+        return kept.Count == 0 ? null : string.Join(", ", kept);
     }
 
     /// <summary>Writes the stored headers, letting <c>response-*</c> query parameters override them.</summary>

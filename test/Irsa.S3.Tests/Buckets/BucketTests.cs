@@ -68,13 +68,24 @@ public sealed class BucketTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Recreating_is_BucketAlreadyOwnedByYou_and_keeps_contents_another_account_gets_BucketAlreadyExists()
+    public async Task Recreating_in_us_east_1_succeeds_and_keeps_contents_another_account_gets_BucketAlreadyExists()
     {
+        // CreateBucket's documented us-east-1 legacy: the owner's repeated create answers 200 and changes nothing.
         await _host.CreateBucketAsync("shared");
         await _host.PutAsync("shared", "k", "v");
-        (await _host.SendAsync("PUT", "shared")).AssertError("BucketAlreadyOwnedByYou", 409);
+        var again = (await _host.SendAsync("PUT", "shared")).EnsureSuccess();
+        Assert.Equal("/shared", again.Header("Location"));
         (await _host.SendAsync("PUT", "shared", account: S3TestHost.OtherAccount)).AssertError("BucketAlreadyExists", 409);
         Assert.Equal("v", (await _host.SendAsync("GET", "shared", "k")).EnsureSuccess().Text);
+    }
+
+    [Fact]
+    public async Task Recreating_in_another_region_is_BucketAlreadyOwnedByYou()
+    {
+        await using var host = await S3TestHost.CreateAsync(new S3EngineOptions { Region = "eu-west-1" });
+        var constraint = "<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>"u8.ToArray();
+        (await host.SendAsync("PUT", "regional", body: constraint)).EnsureSuccess();
+        (await host.SendAsync("PUT", "regional", body: constraint)).AssertError("BucketAlreadyOwnedByYou", 409);
     }
 
     [Fact]

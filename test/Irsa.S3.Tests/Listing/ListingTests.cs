@@ -135,6 +135,10 @@ public sealed class ListingTests : IAsyncLifetime
         Assert.Equal("quux%20ab", v2.Value("Prefix"));
         Assert.Equal("quux%20a", v2.Value("StartAfter"));
 
+        // ListObjects (v1) echoes its Prefix unencoded: botocore does not decode it.
+        var v1 = (await ListAsync("encoding-type=url&prefix=quux ab%0A")).EnsureSuccess();
+        Assert.Equal("quux ab\n", v1.Value("Prefix"));
+
         var raw = (await ListAsync("list-type=2")).EnsureSuccess();
         Assert.Contains("foo+1/bar", raw.Values("Contents/Key"));
 
