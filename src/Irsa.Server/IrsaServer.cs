@@ -79,8 +79,10 @@ public sealed class IrsaServer : IAsyncDisposable
             // own, smaller limits per operation (Aws/AwsOperation.cs), checked before anything is buffered; S3 rows, which
             // stream what they store, raise it per request.
             kestrel.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
-            // S3 user metadata (x-amz-meta-*) is sent as raw bytes that are not always UTF-8; Latin-1 keeps every byte.
+            // S3 user metadata (x-amz-meta-*) is sent as raw bytes that are not always UTF-8; Latin-1 keeps every byte, in
+            // and back out.
             kestrel.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
+            kestrel.ResponseHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
             X509Certificate2? serving = null;
             foreach (var url in options.ListenUrls)
             {

@@ -251,10 +251,24 @@ public sealed class AwsPipeline(
             response.Headers[name] = value;
         }
 
-        // HEAD answers carry the length of what GET would send, and no body (S3's errors to HEAD have none either).
+        // A client that sent "Expect: 100-continue" and is answered before its body was read never sends that body: the
+        // connection closes after the answer (RFC 9110 §10.1.1) rather than reading its next request as this body.
+        if (state.Call?.Operation.StreamsBody == true && reply.StatusCode >= 300
+            && context.Request.Headers.Expect.ToString().Contains("100-continue", StringComparison.OrdinalIgnoreCase))
+        {
+            response.Headers.Connection = "close";
+        }
+
+        // 204 and 304 have no body at all; HEAD answers carry the length of what GET would send, and no body (S3's errors
+        // to HEAD have none either).
+        if (reply.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
+        {
+            return;
+        }
+
         var head = HttpMethods.IsHead(context.Request.Method);
         response.ContentLength = head && result.Error is not null ? 0 : reply.ContentLength;
-        if (head || reply.StatusCode == StatusCodes.Status304NotModified)
+        if (head)
         {
             return;
         }

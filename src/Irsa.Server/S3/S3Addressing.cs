@@ -84,40 +84,10 @@ public sealed class S3Addressing(Func<string> publicUrl)
     {
         ArgumentNullException.ThrowIfNull(request);
         var authorization = request.Headers.Authorization.ToString();
-        var claimed = authorization.Contains("/s3/aws4_request", StringComparison.Ordinal)
+        return authorization.Contains("/s3/aws4_request", StringComparison.Ordinal)
             || request.Query["X-Amz-Credential"].ToString().Contains("/s3/aws4_request", StringComparison.Ordinal)
             || IsSignatureVersion2(authorization, request.Query.ContainsKey("AWSAccessKeyId"))
             || BucketOfHost(HostName(request.Headers.Host.ToString())) is not null;
-        if (claimed)
-        {
-            CloseAfterEarlyAnswer(request);
-        }
-
-        return claimed;
-    }
-
-    /// <summary>
-    /// A request sent with <c>Expect: 100-continue</c> and answered with an error (NoSuchBucket, PreconditionFailed, a
-    /// denial...) before its body was read: the client then never sends the body, so the connection closes after the
-    /// answer (RFC 9110 §10.1.1) instead of taking the client's next request as the rest of this body.
-    /// </summary>
-    private static void CloseAfterEarlyAnswer(Microsoft.AspNetCore.Http.HttpRequest request)
-    {
-        if (!request.Headers.Expect.ToString().Contains("100-continue", StringComparison.OrdinalIgnoreCase))
-        {
-            return;
-        }
-
-        var response = request.HttpContext.Response;
-        response.OnStarting(() =>
-        {
-            if (response.StatusCode >= 300)
-            {
-                response.Headers.Connection = "close";
-            }
-
-            return Task.CompletedTask;
-        });
     }
 
     /// <summary>S3's legacy signature (<c>Authorization: AWS KEY:SIG</c>, or a presigned URL with <c>AWSAccessKeyId</c>):

@@ -241,11 +241,6 @@ public sealed class S3Api
         else
         {
             await response.DisposeAsync();
-            if (response.StatusCode == 204)
-            {
-                // A 204 has no body: Kestrel refuses even an empty write to it, so nothing is written.
-                writer = (_, _) => Task.CompletedTask;
-            }
         }
 
         var reply = new AwsReply(response.StatusCode, response.Header("Content-Type") ?? (response.Body is null ? null : "application/xml"), response.Body ?? [])

@@ -71,31 +71,8 @@ public sealed class CloudTrailTrailCliTests : IAsyncLifetime
         Assert.Null(key["ValidityEndTime"]);
     }
 
-    /// <summary>Runs <c>aws cloudtrail …</c> against the test server as its admin, with nothing else of the environment's AWS settings.</summary>
-    private async Task<(int Code, string Output, string Error)> AwsAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("aws") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])["cloudtrail", .. arguments, "--endpoint-url", _server.Url, "--region", _server.Region, "--output", "json"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["AWS_ACCESS_KEY_ID"] = _server.Admin.AccessKeyId;
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = _server.Admin.SecretAccessKey;
-        start.Environment["AWS_CONFIG_FILE"] = "/dev/null";
-        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    /// <summary>Runs <c>aws cloudtrail …</c> against the test server as its admin.</summary>
+    private Task<(int Code, string Output, string Error)> AwsAsync(params string[] arguments) => AwsCli.RunAsync(_server, ["cloudtrail", .. arguments]);
 }
 
 /// <summary>A fact that runs where the AWS CLI is on PATH (CI has it) and is skipped, with the reason, elsewhere.</summary>

@@ -158,6 +158,25 @@ public sealed class S3ServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Non_ascii_metadata_is_signed_stored_and_returned_byte_for_byte()
+    {
+        using var s3 = Client(_server.Admin);
+        await s3.PutBucketAsync("meta");
+        // As botocore sends it: the value's UTF-8 bytes on the wire, signed over the same bytes.
+        using var utf8 = new HttpClient(new SocketsHttpHandler
+        {
+            RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8,
+            ResponseHeaderEncodingSelector = (_, _) => Encoding.UTF8,
+        });
+
+        using var put = await SendS3Async("PUT", "/meta/k", "x"u8.ToArray(), null, [new("x-amz-meta-note", "Hello Worldé")], utf8);
+        using var head = await SendS3Async("HEAD", "/meta/k", null, null, [], utf8);
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal("Hello Worldé", head.Headers.GetValues("x-amz-meta-note").Single());
+    }
+
+    [Fact]
     public async Task A_signature_version_2_url_is_refused_in_s3s_words()
     {
         using var response = await _server.Http.GetAsync(_server.Url + "/any-bucket/key?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=abc%3D&Expires=1900000000");
@@ -186,7 +205,7 @@ public sealed class S3ServiceTests : IAsyncLifetime
 
     /// <summary>A raw request signed for s3 with Irsa's signer; <paramref name="payloadHash"/> overrides the body's SHA-256 (STREAMING-*).</summary>
     private async Task<HttpResponseMessage> SendS3Async(string method, string pathAndQuery, byte[]? body, string? payloadHash,
-        IEnumerable<KeyValuePair<string, string>> extraHeaders)
+        IEnumerable<KeyValuePair<string, string>> extraHeaders, HttpClient? http = null)
     {
         var uri = new Uri(_server.Url + pathAndQuery);
         var headers = new List<KeyValuePair<string, string>> { new("host", uri.Authority) };
@@ -209,7 +228,7 @@ public sealed class S3ServiceTests : IAsyncLifetime
             }
         }
 
-        return await _server.Http.SendAsync(message);
+        return await (http ?? _server.Http).SendAsync(message);
     }
 
     /// <summary>A second account on the same server, with its admin user and key.</summary>
