@@ -13,7 +13,7 @@ internal static class UpCommand
         var listen = new Option<string[]>("--listen") { Description = "Listener URL, repeatable (http://HOST:PORT or https://HOST:PORT)", AllowMultipleArgumentsPerToken = true };
         var publicUrl = new Option<string?>("--public-url") { Description = "Base URL clients and relying parties use (default: the first listener)" };
         var region = new Option<string>("--region") { Description = "Region reported to clients", DefaultValueFactory = _ => "us-east-1" };
-        var accountId = new Option<string?>("--account-id") { Description = "Pin the bootstrap account id (first start only)" };
+        var accountId = new Option<string?>("--account-id") { Description = "The account this start bootstraps (its admin user and key written to the data folder); an id not seen before adds that account beside the existing ones" };
         var tlsCert = new Option<string?>("--tls-cert-file") { Description = "PEM certificate for https listeners (default: issued by the local CA)" };
         var tlsKey = new Option<string?>("--tls-key-file") { Description = "PEM private key for --tls-cert-file" };
         var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (default: $IRSA_POSTGRES, else embedded SQLite)" };
