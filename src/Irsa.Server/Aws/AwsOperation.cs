@@ -101,6 +101,9 @@ public sealed class AwsCall(AwsRequest request, AwsOperation operation, IReadOnl
     /// <summary>Set once authentication succeeded; <c>null</c> for unsigned operations.</summary>
     public CallerIdentity? Caller { get; internal set; }
 
+    /// <summary>What the primary decision was made against (resource, keys, resource policy); set by the authorize step.</summary>
+    public AwsTarget? Target { get; internal set; }
+
     /// <summary>What the verified signature proved (payload signing, seed signature, presigned or header); set with <see cref="Caller"/>.</summary>
     public Irsa.SigV4.SigV4Identity? Signature { get; internal set; }
 

@@ -130,7 +130,7 @@ public sealed class AwsPipeline(
         {
             try
             {
-                state.Target = operation.ResolveTarget is null ? AwsTarget.Any : await operation.ResolveTarget(call);
+                state.Target = call.Target = operation.ResolveTarget is null ? AwsTarget.Any : await operation.ResolveTarget(call);
             }
             catch (AwsErrorException error)
             {

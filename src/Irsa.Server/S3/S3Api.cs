@@ -180,7 +180,9 @@ public sealed class S3Api
         var request = call.Request;
         var headers = HeadersOf(request);
         Explanation? denial = null;
-        var (policy, owner) = await BucketPolicyAsync(call, operation.Name, call.CancellationToken);
+        // The bucket's policy and owner as the primary decision read them (DeleteObjects, decided per key, reads them here).
+        var (policy, owner) = call.Target is { } target ? (target.ResourcePolicy, target.ResourceAccount)
+            : await BucketPolicyAsync(call, operation.Name, call.CancellationToken);
         await using var body = OpenBody(call, headers, operation);
         var s3Request = new S3Request
         {
