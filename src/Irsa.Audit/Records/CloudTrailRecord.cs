@@ -76,7 +76,11 @@ public sealed record CloudTrailRecord
 /// <param name="AccountId">The resource's account.</param>
 /// <param name="Type">For example <c>AWS::IAM::Role</c>.</param>
 /// <param name="Arn">The resource's ARN.</param>
-public sealed record CloudTrailResource(string AccountId, string Type, string Arn);
+public sealed record CloudTrailResource(string AccountId, string Type, string Arn)
+{
+    /// <summary>The ARN names a prefix of resources, not one (S3 list calls: <c>"ARNPrefix": "arn:aws:s3:::b/logs/"</c>).</summary>
+    public bool IsPrefix { get; init; }
+}
 
 /// <summary>The <c>tlsDetails</c> element.</summary>
 /// <param name="TlsVersion">For example <c>TLSv1.3</c>.</param>

@@ -76,7 +76,7 @@ public static class CloudTrailRecordWriter
                 }
 
                 writer.WriteString("type", resource.Type);
-                writer.WriteString("ARN", resource.Arn);
+                writer.WriteString(resource.IsPrefix ? "ARNPrefix" : "ARN", resource.Arn);
                 writer.WriteEndObject();
             }
 

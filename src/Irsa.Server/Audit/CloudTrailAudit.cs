@@ -70,7 +70,7 @@ public sealed class CloudTrailAudit(AuditTrail trail, ServerContext server) : IA
             RequestId = record.RequestId,
             EventId = Guid.NewGuid().ToString(),
             ReadOnly = record.Operation.ReadOnly,
-            Resources = [.. record.Resources.Select(r => new CloudTrailResource(r.AccountId, r.Type, r.Arn))],
+            Resources = [.. record.Resources.Select(r => new CloudTrailResource(r.AccountId, r.Type, r.Arn) { IsPrefix = r.IsPrefix })],
             RecipientAccountId = record.RecipientAccountId ?? fallbackAccountId,
             ManagementEvent = !record.Operation.DataEvent,
             EventCategory = record.Operation.DataEvent ? "Data" : "Management",

@@ -27,6 +27,9 @@ public sealed class NoAwsCallAudit : IAwsCallAudit
 /// <param name="Type">CloudTrail's type (<c>AWS::IAM::Role</c>, <c>AWS::EKS::Cluster</c>…).</param>
 public sealed record AwsResourceRecord(string Arn, string AccountId, string Type)
 {
+    /// <summary>The ARN is a prefix of the resources the call touched (CloudTrail's <c>ARNPrefix</c>).</summary>
+    public bool IsPrefix { get; init; }
+
     /// <summary>The record for an ARN, or <c>null</c> for <c>*</c> and text that is no ARN; <paramref name="owner"/> names the
     /// account of resources whose ARN has none (S3 buckets).</summary>
     public static AwsResourceRecord? For(string arn, string? owner = null)

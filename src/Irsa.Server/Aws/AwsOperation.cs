@@ -178,6 +178,9 @@ public sealed class AwsResult
     /// <summary>Resources the handler touched beyond the authorized one (ARNs).</summary>
     public IReadOnlyList<string> Resources { get; init; } = [];
 
+    /// <summary>Prefixes of resources the handler read (S3 lists: the bucket's ARN and the listed prefix).</summary>
+    public IReadOnlyList<string> ResourcePrefixes { get; init; } = [];
+
     public static AwsResult Ok(AwsReply reply) => new(reply);
 
     public static AwsResult Fail(AwsError error, Explanation? explanation = null) => new(error) { Explanation = explanation };

@@ -213,6 +213,14 @@ public sealed class AwsPipeline(
             }
         }
 
+        foreach (var prefix in result.ResourcePrefixes)
+        {
+            if (AwsResourceRecord.For(prefix) is { } resource)
+            {
+                resources.Add(resource with { IsPrefix = true });
+            }
+        }
+
         return new AwsCallRecord
         {
             Operation = operation,

@@ -255,6 +255,7 @@ public sealed class S3Api
         {
             AdditionalEventData = EventData(call, response),
             Resources = Resources(call),
+            ResourcePrefixes = ListedPrefix(call, operation),
             Explanation = denial,
         };
     }
@@ -289,6 +290,12 @@ public sealed class S3Api
     /// <summary>CloudTrail's resources of an S3 call beyond the authorized one: the object's bucket (its owner is the target's account).</summary>
     private static IReadOnlyList<string> Resources(AwsCall call) =>
         Bucket(call) is { } bucket ? ["arn:aws:s3:::" + bucket] : [];
+
+    /// <summary>A list call's objects, as CloudTrail names them: <c>ARNPrefix</c> of the bucket and the listed prefix.</summary>
+    private static IReadOnlyList<string> ListedPrefix(AwsCall call, S3Operation operation) =>
+        operation.Name is "ListObjects" or "ListObjectsV2" or "ListObjectVersions" && Bucket(call) is { } bucket
+            ? ["arn:aws:s3:::" + bucket + "/" + (QueryOf(call.Request).GetValueOrDefault("prefix") ?? string.Empty)]
+            : [];
 
     /// <summary>CloudTrail's <c>requestParameters</c> of an S3 call: <c>bucketName</c>, <c>Host</c>, <c>key</c> and the query's parameters.</summary>
     private static JsonObject? RecordParameters(AwsCall call)

@@ -177,6 +177,26 @@ public sealed class S3ServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_list_is_a_data_event_naming_the_bucket_and_the_listed_prefix()
+    {
+        using var s3 = Client(_server.Admin);
+        await s3.PutBucketAsync("listed");
+        await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "listed", Prefix = "logs/" });
+
+        var lookup = await AwsCli.RunAsync(_server, "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=EventName,AttributeValue=ListObjects");
+
+        Assert.True(lookup.Code == 0, lookup.Error);
+        var record = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.Nodes.JsonNode.Parse(lookup.Output)!["Events"]![0]!["CloudTrailEvent"]!.GetValue<string>())!;
+        Assert.Equal("Data", record["eventCategory"]!.GetValue<string>());
+        Assert.Equal("2", record["requestParameters"]!["list-type"]!.GetValue<string>());
+        Assert.Equal("logs/", record["requestParameters"]!["prefix"]!.GetValue<string>());
+        var resources = record["resources"]!.AsArray();
+        Assert.Contains(resources, r => r!["type"]!.GetValue<string>() == "AWS::S3::Bucket" && r["ARN"]!.GetValue<string>() == "arn:aws:s3:::listed"
+            && r["accountId"]!.GetValue<string>() == _server.AccountId);
+        Assert.Contains(resources, r => r!["type"]!.GetValue<string>() == "AWS::S3::Object" && r["ARNPrefix"]?.GetValue<string>() == "arn:aws:s3:::listed/logs/");
+    }
+
+    [Fact]
     public async Task A_signature_version_2_url_is_refused_in_s3s_words()
     {
         using var response = await _server.Http.GetAsync(_server.Url + "/any-bucket/key?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=abc%3D&Expires=1900000000");
