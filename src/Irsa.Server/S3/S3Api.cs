@@ -7,6 +7,7 @@ using Irsa.Policy;
 using Irsa.S3;
 using Irsa.S3.Integrity;
 using Irsa.S3.Operations;
+using Irsa.S3.Policies;
 using Irsa.S3.Protocol;
 using Irsa.Server.Aws;
 using Irsa.SigV4;
@@ -143,8 +144,12 @@ public sealed class S3Api
         }
 
         var info = await _engine.GetBucketPolicyAsync(bucket, cancellationToken) ?? throw new AwsErrorException(S3Errors.NoSuchBucket(bucket));
-        return (info.PolicyText is { } text ? _policies.GetOrAdd(text, Parse) : null, info.OwnerAccountId);
+        return PolicyOf(info);
     }
+
+    /// <summary>A bucket's parsed policy (once per policy text) and its owner.</summary>
+    private (PolicyEntry? Policy, string? Owner) PolicyOf(BucketPolicyInfo info) =>
+        (info.PolicyText is { } text ? _policies.GetOrAdd(text, Parse) : null, info.OwnerAccountId);
 
     /// <summary>A stored bucket policy the engine cannot evaluate grants nothing (it was validated when put).</summary>
     private static PolicyEntry? Parse(string text) =>
@@ -261,9 +266,7 @@ public sealed class S3Api
     }
 
     private async Task<(PolicyEntry?, string?)> OtherBucketAsync(string bucket, CancellationToken cancellationToken) =>
-        await _engine.GetBucketPolicyAsync(bucket, cancellationToken) is { } info
-            ? (info.PolicyText is { } text ? _policies.GetOrAdd(text, Parse) : null, info.OwnerAccountId)
-            : (null, null);
+        await _engine.GetBucketPolicyAsync(bucket, cancellationToken) is { } info ? PolicyOf(info) : (null, null);
 
     /// <summary>The body as the engine reads it: aws-chunked framing removed (chunk and trailer signatures checked), then
     /// Content-MD5, the declared SHA-256 and checksums verified as it is read.</summary>
