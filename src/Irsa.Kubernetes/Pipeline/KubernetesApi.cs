@@ -30,7 +30,8 @@ public sealed partial class KubernetesApi
     private readonly TokenReviewHandler _tokenReviews;
 
     public KubernetesApi(IKubernetesClusterDirectory clusters, IDocumentStore store, IPodAdmission admission, PodPresenceCache presence,
-        IKubernetesAuditSink audit, KubernetesAuditOptions auditOptions, TimeProvider time, ILogger<KubernetesApi> logger)
+        IKubernetesAuditSink audit, KubernetesAuditOptions auditOptions, TimeProvider time, ILogger<KubernetesApi> logger,
+        IExternalTokenAuthenticator? externalTokens = null)
     {
         ArgumentNullException.ThrowIfNull(clusters);
         ArgumentNullException.ThrowIfNull(store);
@@ -45,7 +46,7 @@ public sealed partial class KubernetesApi
         _auditOptions = auditOptions;
         _time = time;
         _logger = logger;
-        _authenticator = new KubernetesRequestAuthenticator(store, time);
+        _authenticator = new KubernetesRequestAuthenticator(store, time, externalTokens);
         _namespaces = new NamespaceHandler(store, time, presence);
         _serviceAccounts = new ServiceAccountHandler(store, time);
         _tokenRequests = new TokenRequestHandler(store, time);

@@ -6,9 +6,10 @@ namespace Irsa.Kubernetes;
 
 /// <summary>
 /// Authenticates a Kubernetes API request by its bearer token, exactly as a TokenReview for the cluster's API audience
-/// (its issuer) would: signature against the published keys, audience, times, and live service account and pod.
+/// (its issuer) would: signature against the published keys, audience, times, and live service account and pod. Tokens an
+/// <see cref="IExternalTokenAuthenticator"/> claims (EKS tokens) go to it instead.
 /// </summary>
-internal sealed class KubernetesRequestAuthenticator(IDocumentStore store, TimeProvider time)
+internal sealed class KubernetesRequestAuthenticator(IDocumentStore store, TimeProvider time, IExternalTokenAuthenticator? externalTokens)
 {
     private const string StaleTokenAnnotation = "authentication.k8s.io/stale-token";
 
@@ -26,6 +27,11 @@ internal sealed class KubernetesRequestAuthenticator(IDocumentStore store, TimeP
         if (token.Length == 0)
         {
             return null;
+        }
+
+        if (externalTokens is not null && externalTokens.Claims(token))
+        {
+            return await externalTokens.AuthenticateAsync(cluster, token, exchange.Aborted);
         }
 
         var reviewer = new TokenReviewer(cluster.IssuerOptions, time, new StoreClusterObjectLookup(store, cluster.Id));
