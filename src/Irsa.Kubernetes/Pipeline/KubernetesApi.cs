@@ -23,6 +23,7 @@ public sealed partial class KubernetesApi
     private readonly TimeProvider _time;
     private readonly ILogger<KubernetesApi> _logger;
     private readonly KubernetesRequestAuthenticator _authenticator;
+    private readonly KubernetesAuthorizer _authorizer;
     private readonly NamespaceHandler _namespaces;
     private readonly ServiceAccountHandler _serviceAccounts;
     private readonly TokenRequestHandler _tokenRequests;
@@ -31,7 +32,7 @@ public sealed partial class KubernetesApi
 
     public KubernetesApi(IKubernetesClusterDirectory clusters, IDocumentStore store, IPodAdmission admission, PodPresenceCache presence,
         IKubernetesAuditSink audit, KubernetesAuditOptions auditOptions, TimeProvider time, ILogger<KubernetesApi> logger,
-        IExternalTokenAuthenticator? externalTokens = null)
+        IExternalTokenAuthenticator? externalTokens = null, IClusterAccessPolicies? accessPolicies = null)
     {
         ArgumentNullException.ThrowIfNull(clusters);
         ArgumentNullException.ThrowIfNull(store);
@@ -47,6 +48,7 @@ public sealed partial class KubernetesApi
         _time = time;
         _logger = logger;
         _authenticator = new KubernetesRequestAuthenticator(store, time, externalTokens);
+        _authorizer = new KubernetesAuthorizer(accessPolicies ?? new NoClusterAccessPolicies());
         _namespaces = new NamespaceHandler(store, time, presence);
         _serviceAccounts = new ServiceAccountHandler(store, time);
         _tokenRequests = new TokenRequestHandler(store, time);
@@ -84,7 +86,7 @@ public sealed partial class KubernetesApi
         var user = exchange.User = await _authenticator.AuthenticateAsync(exchange, cluster)
             ?? throw new KubernetesStatusException(KubernetesStatus.Unauthorized());
         var route = exchange.Route ?? throw new KubernetesStatusException(KubernetesErrors.PathNotFound());
-        var authorization = KubernetesAuthorizer.Authorize(user, route);
+        var authorization = await _authorizer.AuthorizeAsync(KubernetesAccessRequest.For(cluster, user, route), exchange.Aborted);
         authorization.Annotate(exchange.Annotations);
         if (authorization.Forbidden is { } forbidden)
         {

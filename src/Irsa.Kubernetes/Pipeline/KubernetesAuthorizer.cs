@@ -18,33 +18,90 @@ internal sealed record KubernetesAuthorization(bool Allowed, string Reason, Kube
     }
 }
 
+/// <summary>
+/// What is asked of the authorizer, as kube-apiserver's <c>authorizer.Attributes</c>: who, and either a resource request
+/// (verb, group, resource, subresource, namespace, name) or a non-resource request (verb and path). The pipeline builds
+/// it from the route; <c>SelfSubjectAccessReview</c> builds it from the review's spec.
+/// </summary>
+internal sealed record KubernetesAccessRequest(
+    IKubernetesCluster Cluster,
+    V1UserInfo User,
+    string Verb,
+    string Group,
+    string Resource,
+    string Subresource,
+    string Namespace,
+    string Name,
+    string? NonResourcePath = null)
+{
+    public bool IsResourceRequest => NonResourcePath is null;
+
+    /// <summary><c>resource/subresource</c>, as authorization messages name it.</summary>
+    public string QualifiedResource => Subresource.Length == 0 ? Resource : Resource + "/" + Subresource;
+
+    public static KubernetesAccessRequest For(IKubernetesCluster cluster, V1UserInfo user, KubernetesRoute route) =>
+        route.IsDiscovery
+            ? new(cluster, user, route.Verb, "", "", "", "", "", route.DiscoveryPath)
+            : new(cluster, user, route.Verb, route.Group, route.Resource, route.Subresource, route.Namespace, route.Name);
+}
+
 /// <summary>Decides whether an authenticated user may perform a request.</summary>
 /// <remarks>
 /// The current authorization model, until an RBAC engine exists: the cluster admin service account
 /// (<c>kube-system/irsa-admin</c>, whose tokens <c>irsa kubeconfig</c> hands out) may do everything; every other
-/// authenticated service account may read the discovery documents (as Kubernetes' <c>system:discovery</c> role allows)
-/// and nothing else, receiving kube-apiserver's RBAC-style Forbidden message.
+/// authenticated user may read the discovery documents (as Kubernetes' <c>system:discovery</c> role allows)
+/// and nothing else, receiving kube-apiserver's RBAC-style Forbidden message. Rules granted outside RBAC come from
+/// <see cref="IClusterAccessPolicies"/>.
 /// </remarks>
-internal static class KubernetesAuthorizer
+internal sealed class KubernetesAuthorizer(IClusterAccessPolicies accessPolicies)
 {
     public static readonly string AdminUsername =
         ServiceAccountNames.MakeUsername(KubernetesObjects.AdminNamespace, KubernetesObjects.AdminServiceAccount);
 
-    public static KubernetesAuthorization Authorize(V1UserInfo user, KubernetesRoute route)
+    public async Task<KubernetesAuthorization> AuthorizeAsync(KubernetesAccessRequest request, CancellationToken cancellationToken)
     {
-        if (user.Username == AdminUsername)
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.User.Username == AdminUsername)
         {
-            return new(true, $"Irsa: {KubernetesObjects.AdminNamespace}/{KubernetesObjects.AdminServiceAccount} administers the cluster");
+            return new KubernetesAuthorization(true,
+                $"Irsa: {KubernetesObjects.AdminNamespace}/{KubernetesObjects.AdminServiceAccount} administers the cluster");
         }
 
-        if (route.IsDiscovery)
+        if (!request.IsResourceRequest)
         {
-            return new(true, "Irsa: discovery is open to every authenticated user");
+            return new KubernetesAuthorization(true, "Irsa: discovery is open to every authenticated user");
         }
 
-        var scope = route.Namespace.Length > 0 ? $"in the namespace \"{route.Namespace}\"" : "at the cluster scope";
-        return new(false, $"Irsa: only {KubernetesObjects.AdminNamespace}/{KubernetesObjects.AdminServiceAccount} may access resources",
-            KubernetesStatus.Forbidden(route.Group, route.Resource, route.Name,
-                $"User \"{user.Username}\" cannot {route.Verb} resource \"{route.QualifiedResource}\" in API group \"{route.Group}\" {scope}"));
+        foreach (var granted in await accessPolicies.RulesForAsync(request.Cluster, request.User, cancellationToken))
+        {
+            if (Covers(granted, request))
+            {
+                return new KubernetesAuthorization(true, $"EKS access policy {granted.PolicyArn}");
+            }
+        }
+
+        var scope = request.Namespace.Length > 0 ? $"in the namespace \"{request.Namespace}\"" : "at the cluster scope";
+        return new KubernetesAuthorization(false,
+            $"Irsa: only {KubernetesObjects.AdminNamespace}/{KubernetesObjects.AdminServiceAccount} may access resources",
+            KubernetesStatus.Forbidden(request.Group, request.Resource, request.Name,
+                $"User \"{request.User.Username}\" cannot {request.Verb} resource \"{request.QualifiedResource}\" in API group \"{request.Group}\" {scope}"));
     }
+
+    /// <summary>Whether one access policy's rules allow the request within the policy's scope.</summary>
+    private static bool Covers(ScopedAccessRules granted, KubernetesAccessRequest request)
+    {
+        if (granted.Namespaces is { } namespaces && (request.Namespace.Length == 0 || !namespaces.Any(n => NamespaceMatches(n, request.Namespace))))
+        {
+            return false;
+        }
+
+        return granted.Rules.Any(rule =>
+            Matches(rule.Verbs, request.Verb) && Matches(rule.ApiGroups, request.Group) && Matches(rule.Resources, request.QualifiedResource) &&
+            (rule.ResourceNames is not { Count: > 0 } || rule.ResourceNames.Contains(request.Name)));
+    }
+
+    private static bool NamespaceMatches(string pattern, string ns) =>
+        pattern.EndsWith('*') ? ns.StartsWith(pattern[..^1], StringComparison.Ordinal) : pattern == ns;
+
+    private static bool Matches(IList<string>? allowed, string value) => allowed is not null && (allowed.Contains("*") || allowed.Contains(value));
 }
