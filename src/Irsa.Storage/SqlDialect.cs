@@ -21,6 +21,12 @@ public abstract class SqlDialect : IAsyncDisposable
     /// <summary>Whether a failed transaction may simply be run again (serialization failure, deadlock, busy).</summary>
     public abstract bool IsTransient(DbException exception);
 
+    /// <summary>
+    /// Whether every write to the database goes through this process, so reads may be answered from memory until a write
+    /// of this process ends them (<see cref="Caching.DocumentCache"/>). False where other nodes share the database.
+    /// </summary>
+    public virtual bool SeesEveryWrite => false;
+
     public virtual ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
