@@ -16,13 +16,25 @@ public sealed class SqlDocumentStore : IDocumentStore
     private const int MaxAttempts = 30;
     private readonly SqlDialect _dialect;
 
-    /// <summary>Reads served from memory; <c>null</c> when other processes may write the same database.</summary>
+    /// <summary>Reads served from memory; <c>null</c> when writes of other processes could go unheard.</summary>
     private readonly DocumentCache? _cache;
+
+    /// <summary>Hears other nodes' writes, where they share the database.</summary>
+    private readonly IAsyncDisposable? _watch;
 
     private SqlDocumentStore(SqlDialect dialect)
     {
         _dialect = dialect;
-        _cache = dialect.SeesEveryWrite ? new DocumentCache() : null;
+        if (dialect.SeesEveryWrite)
+        {
+            _cache = new DocumentCache();
+        }
+        else
+        {
+            var cache = DocumentCache.Suspended();
+            _watch = dialect.WatchOtherWriters(cache);
+            _cache = _watch is null ? null : cache;
+        }
     }
 
     /// <summary>Opens the store and applies pending schema migrations.</summary>
@@ -44,6 +56,11 @@ public sealed class SqlDocumentStore : IDocumentStore
             {
                 var session = new Session(connection, transaction);
                 var result = await work(session);
+                if (session.Written.Count > 0)
+                {
+                    await _dialect.AnnounceWritesAsync(connection, transaction, session.Written, cancellationToken);
+                }
+
                 await transaction.CommitAsync(cancellationToken);
                 _cache?.Invalidate(session.Written);
                 return result;
@@ -96,7 +113,15 @@ public sealed class SqlDocumentStore : IDocumentStore
         return documents;
     }
 
-    public ValueTask DisposeAsync() => _dialect.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_watch is not null)
+        {
+            await _watch.DisposeAsync();
+        }
+
+        await _dialect.DisposeAsync();
+    }
 
     private sealed class Session(DbConnection connection, DbTransaction? transaction) : IDocumentSession
     {

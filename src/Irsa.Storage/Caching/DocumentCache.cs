@@ -8,7 +8,8 @@ namespace Irsa.Storage.Caching;
 /// pooled SQLite connection costs more than the rest of a small call.
 /// </summary>
 /// <remarks>
-/// Correct only when the process sees every write to the database (<see cref="SqlDialect.SeesEveryWrite"/>). Each
+/// Correct only when the process hears of every write to the database: its own, and other nodes' through
+/// <see cref="SqlDialect.WatchOtherWriters"/>, which <see cref="Suspend"/>s the cache while it cannot listen. Each
 /// collection has a generation, bumped after a write to it commits; a reader takes the generation before it reads the
 /// database and files its answer under it, and an entry answers only while its generation is current. So a write that
 /// commits while a read is under way leaves that read's answer unused, and once a writer's call returns, no later read
@@ -27,6 +28,10 @@ public sealed class DocumentCache
     public const int MaxDocumentLength = 64 * 1024;
 
     private readonly ConcurrentDictionary<string, Collection> _collections = new(StringComparer.Ordinal);
+    private volatile bool _suspended;
+
+    /// <summary>A cache that answers nothing until <see cref="Resume"/> (for a watcher still connecting).</summary>
+    public static DocumentCache Suspended() => new() { _suspended = true };
 
     /// <summary>The current generation of <paramref name="collection"/>; take it before reading the database.</summary>
     public long Generation(string collection) => Volatile.Read(ref For(collection).Generation);
@@ -34,7 +39,7 @@ public sealed class DocumentCache
     public bool TryGet(string collection, string key, out StoredDocument? document)
     {
         var cached = For(collection);
-        if (cached.Documents.TryGetValue(key, out var entry) && entry.Generation == Volatile.Read(ref cached.Generation))
+        if (!_suspended && cached.Documents.TryGetValue(key, out var entry) && entry.Generation == Volatile.Read(ref cached.Generation))
         {
             document = entry.Value;
             return true;
@@ -55,7 +60,7 @@ public sealed class DocumentCache
     public bool TryList(string collection, ListQuery query, out IReadOnlyList<StoredDocument> documents)
     {
         var cached = For(collection);
-        if (cached.Lists.TryGetValue(query, out var entry) && entry.Generation == Volatile.Read(ref cached.Generation))
+        if (!_suspended && cached.Lists.TryGetValue(query, out var entry) && entry.Generation == Volatile.Read(ref cached.Generation))
         {
             documents = entry.Value;
             return true;
@@ -84,6 +89,20 @@ public sealed class DocumentCache
             cached.Documents.Clear();
             cached.Lists.Clear();
         }
+    }
+
+    /// <summary>Writes may go unheard from now on (a watcher lost its connection): answer nothing, keep nothing.</summary>
+    public void Suspend()
+    {
+        _suspended = true;
+        Invalidate(_collections.Keys);
+    }
+
+    /// <summary>Every write is heard again; what was kept before may have missed some.</summary>
+    public void Resume()
+    {
+        Invalidate(_collections.Keys);
+        _suspended = false;
     }
 
     private Collection For(string collection) => _collections.GetOrAdd(collection, static _ => new Collection());
