@@ -48,7 +48,7 @@ internal static class ServerComposition
         services.AddSingleton<IPodLivenessCheck, ClusterPodLivenessCheck>();
         services.AddSingleton<IClusterIssuerDirectory, ClusterIssuerDirectory>();
         services.AddSingleton(sp => new CachingWebIdentityDirectory(
-            new IamWebIdentityDirectory(sp.GetRequiredService<IamQueries>()), sp.GetRequiredService<TimeProvider>()));
+            new IamWebIdentityDirectory(sp.GetRequiredService<IamQueries>(), sp.GetRequiredService<PrincipalPolicyResolver>()), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => StsApi.Create(
             sp.GetRequiredService<CachingWebIdentityDirectory>(),
             sp.GetRequiredService<SessionKeyStore>().LoadOrCreateAsync(CancellationToken.None).GetAwaiter().GetResult(),
