@@ -27,6 +27,29 @@ public sealed class IrsaServerOptions
     /// <summary>The base URL clients and relying parties use; defaults to the first listener's actual address.</summary>
     public string? PublicUrl { get; init; }
 
+    /// <summary>
+    /// <c>https://HOST:PORT</c> of the listener that serves every cluster's Kubernetes API (<c>/k8s/{ID}</c>), always over
+    /// HTTPS with a certificate of the local CA, the one DescribeCluster publishes: kubectl sends credentials over TLS
+    /// only. Default: the first listener's host, its port + 1 (an ephemeral port when that port is 0).
+    /// </summary>
+    public string? KubernetesListenUrl { get; init; }
+
+    /// <summary>The listener URL of the clusters' Kubernetes API: <see cref="KubernetesListenUrl"/>, else its default.</summary>
+    public string EffectiveKubernetesListenUrl
+    {
+        get
+        {
+            if (KubernetesListenUrl is { } configured)
+            {
+                return configured;
+            }
+
+            var first = new Uri(ListenUrls.Count > 0 ? ListenUrls[0] : DefaultListenUrl);
+            var port = first.Port == 0 ? 0 : first.Port + 1;
+            return $"https://{first.Host}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        }
+    }
+
     public string Region { get; init; } = "us-east-1";
 
     /// <summary>Pins the bootstrap account id on first start; ignored afterwards.</summary>
@@ -97,6 +120,12 @@ public sealed class IrsaServerOptions
             {
                 errors.Add($"--listen '{url}' must look like http://HOST:PORT or https://HOST:PORT");
             }
+        }
+
+        if (KubernetesListenUrl is not null && (!Uri.TryCreate(KubernetesListenUrl, UriKind.Absolute, out var kubernetes) || kubernetes.Scheme != "https"
+            || kubernetes.AbsolutePath != "/"))
+        {
+            errors.Add($"--kubernetes-listen '{KubernetesListenUrl}' must look like https://HOST:PORT");
         }
 
         if (AuditRetention < TimeSpan.FromDays(1))

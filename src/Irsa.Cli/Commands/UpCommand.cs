@@ -12,6 +12,7 @@ internal static class UpCommand
     {
         var listen = new Option<string[]>("--listen") { Description = "Listener URL, repeatable (http://HOST:PORT or https://HOST:PORT)", AllowMultipleArgumentsPerToken = true };
         var publicUrl = new Option<string?>("--public-url") { Description = "Base URL clients and relying parties use (default: the first listener)" };
+        var kubernetesListen = new Option<string?>("--kubernetes-listen") { Description = "HTTPS listener of the clusters' Kubernetes API (https://HOST:PORT; certificate from the local CA, which DescribeCluster publishes). Default: the first listener's host, port + 1" };
         var region = new Option<string>("--region") { Description = "Region reported to clients", DefaultValueFactory = _ => "us-east-1" };
         var accountId = new Option<string?>("--account-id") { Description = "The account this start bootstraps (its admin user and key written to the data folder); an id not seen before adds that account beside the existing ones" };
         var tlsCert = new Option<string?>("--tls-cert-file") { Description = "PEM certificate for https listeners (default: issued by the local CA)" };
@@ -27,7 +28,7 @@ internal static class UpCommand
 
         var command = new Command("up", "Start the Irsa server (every API on every listener)")
         {
-            listen, publicUrl, region, accountId, tlsCert, tlsKey, postgres, prePublish, maxExpiration, auditRetention, auditSync, noAudit, logLevel, logFormat,
+            listen, publicUrl, kubernetesListen, region, accountId, tlsCert, tlsKey, postgres, prePublish, maxExpiration, auditRetention, auditSync, noAudit, logLevel, logFormat,
         };
         command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
         {
@@ -37,6 +38,7 @@ internal static class UpCommand
                 DataDirectory = CliEnvironment.DataDirectory(parse),
                 ListenUrls = listeners,
                 PublicUrl = parse.GetValue(publicUrl),
+                KubernetesListenUrl = parse.GetValue(kubernetesListen),
                 Region = parse.GetValue(region)!,
                 AccountId = parse.GetValue(accountId),
                 TlsCertificateFile = parse.GetValue(tlsCert),
@@ -56,6 +58,7 @@ internal static class UpCommand
             await using var server = await IrsaServer.StartAsync(options, cancellationToken: cancellationToken);
             var data = new DataDirectory(options.DataDirectory);
             Console.WriteLine($"Irsa is up at {server.Context.PublicUrl} (account {server.Context.AccountId}, region {options.Region})");
+            Console.WriteLine($"Clusters' Kubernetes API (HTTPS): {server.Context.KubernetesUrl}/k8s/{{ID}}");
             Console.WriteLine($"Data folder: {data.Root}");
             Console.WriteLine("Use the AWS CLI against it:");
             Console.Write(ClientConfigFiles.ShellExports(data));

@@ -35,6 +35,12 @@ internal static class KubernetesEndpoints
 
     private static async Task HandleAsync(HttpContext context)
     {
+        if (context.Connection.LocalPort != context.RequestServices.GetRequiredService<ServerContext>().KubernetesPort)
+        {
+            await ServerComposition.NotFoundAsync(context);
+            return;
+        }
+
         using var activity = IrsaTelemetry.StartKubernetesRequest();
         var clusterId = (string)context.GetRouteValue("clusterId")!;
         var request = new KubernetesHttpRequest
