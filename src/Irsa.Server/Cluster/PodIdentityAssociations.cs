@@ -13,6 +13,7 @@ namespace Irsa.Server.Cluster;
 /// account need not exist. Stored per cluster id, so deleting a cluster deletes its associations with it.
 /// </summary>
 public sealed class PodIdentityAssociations(IDocumentStore store, ClusterService clusters, IamQueries iam, TimeProvider time)
+    : Irsa.Webhook.IPodIdentityAssociationLookup
 {
     /// <summary>Associations by <c>{clusterId}/{associationId}</c>.</summary>
     public const string Collection = "eks-pod-identity-associations";
@@ -159,6 +160,10 @@ public sealed class PodIdentityAssociations(IDocumentStore store, ClusterService
         var index = await store.GetAsync<SubjectIndex>(SubjectCollection, SubjectKey(clusterId, @namespace, serviceAccount), cancellationToken);
         return index is null ? null : await store.GetAsync<PodIdentityAssociationRecord>(Collection, Key(clusterId, index.AssociationId), cancellationToken);
     }
+
+    /// <inheritdoc />
+    public async Task<bool> HasAssociationAsync(string clusterId, string @namespace, string serviceAccount, CancellationToken cancellationToken) =>
+        await store.GetAsync(SubjectCollection, SubjectKey(clusterId, @namespace, serviceAccount), cancellationToken) is not null;
 
     /// <summary>Removes every association of a cluster, inside the transaction that deletes it.</summary>
     public static async Task DeleteClusterAsync(IDocumentSession session, string clusterId)

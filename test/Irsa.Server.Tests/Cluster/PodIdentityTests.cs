@@ -144,6 +144,47 @@ public sealed partial class PodIdentityTests
         Assert.Contains("ResourceNotFoundException", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Pods_of_an_associated_service_account_get_the_Pod_Identity_mutation_beside_IRSA_when_annotated()
+    {
+        await using var cluster = await KubeCluster.StartAsync();
+        var server = cluster.Server;
+        var roleArn = await CreatePodIdentityRoleAsync(server, "app");
+        Assert.Equal(HttpStatusCode.OK, (await CreateAssociationAsync(server, "demo", "default", "pi", roleArn)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await CreateAssociationAsync(server, "demo", "default", "both", roleArn)).Status);
+        await cluster.CreateServiceAccountAsync("default", "pi");
+        await cluster.CreateServiceAccountAsync("default", "both", $"{{\"eks.amazonaws.com/role-arn\":\"arn:aws:iam::{server.AccountId}:role/irsa\"}}");
+        await cluster.CreateServiceAccountAsync("default", "plain");
+
+        var pod = await cluster.CreatePodAsync("default", "p1", "pi");
+        var env = Env(pod);
+        Assert.Equal("http://169.254.170.23/v1/credentials", env["AWS_CONTAINER_CREDENTIALS_FULL_URI"]);
+        Assert.Equal("/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token", env["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"]);
+        Assert.False(env.ContainsKey("AWS_ROLE_ARN"));
+        Assert.Equal("enabled", pod["metadata"]!["labels"]!["eks.amazonaws.com/pod-identity"]!.GetValue<string>());
+        var volume = pod["spec"]!["volumes"]!.AsArray().Single(v => v!["name"]!.GetValue<string>() == "eks-pod-identity-token")!;
+        var projection = volume["projected"]!["sources"]![0]!["serviceAccountToken"]!;
+        Assert.Equal("pods.eks.amazonaws.com", projection["audience"]!.GetValue<string>());
+        Assert.Equal("eks-pod-identity-token", projection["path"]!.GetValue<string>());
+        Assert.Contains(pod["spec"]!["containers"]![0]!["volumeMounts"]!.AsArray(), m => m!["mountPath"]!.GetValue<string>() == "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount");
+
+        // Both mechanisms: IRSA's variables and volume, then Pod Identity's; the SDK's chain chooses.
+        var both = await cluster.CreatePodAsync("default", "p2", "both");
+        var bothEnv = Env(both);
+        Assert.Equal($"arn:aws:iam::{server.AccountId}:role/irsa", bothEnv["AWS_ROLE_ARN"]);
+        Assert.Equal("http://169.254.170.23/v1/credentials", bothEnv["AWS_CONTAINER_CREDENTIALS_FULL_URI"]);
+        var names = both["spec"]!["volumes"]!.AsArray().Select(v => v!["name"]!.GetValue<string>()).ToList();
+        Assert.Contains("aws-iam-token", names);
+        Assert.Contains("eks-pod-identity-token", names);
+
+        // Neither: untouched.
+        var plain = await cluster.CreatePodAsync("default", "p3", "plain");
+        Assert.Empty(Env(plain));
+    }
+
+    private static Dictionary<string, string> Env(JsonObject pod) =>
+        (pod["spec"]!["containers"]![0]!["env"] as JsonArray ?? []).ToDictionary(e => e!["name"]!.GetValue<string>(), e => e!["value"]!.GetValue<string>());
+
     [GeneratedRegex("^a-[a-z0-9]{17}$")]
     private static partial Regex AssociationId();
 }
