@@ -58,7 +58,11 @@ internal static class ServerComposition
             clusters: sp.GetRequiredService<IClusterIssuerDirectory>(),
             logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcKeySource).FullName!)));
         services.AddSingleton<ClusterService>();
-        services.AddSingleton<EksApi>();
+        services.AddSingleton<PodIdentityAssociations>();
+        services.AddSingleton(sp => new EksApi(sp.GetRequiredService<ClusterService>(), sp.GetRequiredService<ServerContext>())
+        {
+            PodIdentity = sp.GetRequiredService<PodIdentityAssociations>(),
+        });
         KubernetesEndpoints.AddServices(services);
 
         // Every AWS call: one catalog of operations, one ordered pipeline, and its record in the CloudTrail trail.
