@@ -58,7 +58,11 @@ internal static class ServerComposition
             clusters: sp.GetRequiredService<IClusterIssuerDirectory>(),
             logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcKeySource).FullName!)));
         services.AddSingleton<ClusterService>();
-        services.AddSingleton<EksApi>();
+        services.AddSingleton<PodIdentityAssociations>();
+        services.AddSingleton(sp => new EksApi(sp.GetRequiredService<ClusterService>(), sp.GetRequiredService<ServerContext>())
+        {
+            PodIdentity = sp.GetRequiredService<PodIdentityAssociations>(),
+        });
         KubernetesEndpoints.AddServices(services);
 
         // Every AWS call: one catalog of operations, one ordered pipeline, and its record in the CloudTrail trail.
@@ -84,6 +88,12 @@ internal static class ServerComposition
 
     public static void MapEndpoints(WebApplication app)
     {
+        // The Kubernetes listener (HTTPS, the local CA's certificate) serves the clusters' Kubernetes API and nothing else
+        // (and the other listeners do not serve it: KubernetesEndpoints), so a bearer token is never asked for over plain HTTP.
+        var server = app.Services.GetRequiredService<ServerContext>();
+        app.Use((context, next) => context.Connection.LocalPort != server.KubernetesPort || context.Request.Path.StartsWithSegments("/k8s", StringComparison.Ordinal)
+            ? next(context)
+            : NotFoundAsync(context));
         app.MapGet("/healthz", () => Results.Text("ok"));
         ClusterEndpoints.Map(app);
         KubernetesEndpoints.Map(app);
@@ -95,6 +105,12 @@ internal static class ServerComposition
         var s3 = app.Services.GetRequiredService<S3Addressing>();
         app.Use((context, next) => s3.Claims(context.Request) ? pipeline.HandleAsync(context) : next(context));
         app.MapFallback(pipeline.HandleAsync);
+    }
+
+    internal static Task NotFoundAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
     }
 
     /// <summary>First start creates the account and its admin key; every start rewrites the AWS CLI config files.</summary>

@@ -42,6 +42,7 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
             Row("DeleteCluster", "DELETE", "clusters/{name}", "eks:DeleteCluster", false, eks.DeleteAsync),
             Row("RotateKeys", "POST", "clusters/{name}/rotate-keys", "eks:UpdateClusterConfig", false, eks.RotateKeysAsync),
             Row("CreateAdminToken", "POST", "clusters/{name}/admin-token", "eks:AccessKubernetesApi", false, eks.CreateAdminTokenAsync),
+            .. eks.PodIdentityRows(eventSource),
         ];
     }
 
@@ -264,7 +265,7 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
         ["arn"] = cluster.Arn,
         ["createdAt"] = cluster.CreatedAt.ToUnixTimeMilliseconds() / 1000.0,
         ["version"] = cluster.Version,
-        ["endpoint"] = ClusterService.KubernetesEndpoint(server.PublicUrl, cluster.Id),
+        ["endpoint"] = ClusterService.KubernetesEndpoint(server.KubernetesUrl, cluster.Id),
         ["roleArn"] = cluster.RoleArn,
         ["resourcesVpcConfig"] = new JsonObject
         {
