@@ -72,7 +72,10 @@ internal static class ServerComposition
         services.AddSingleton(sp => new S3Addressing(() => sp.GetRequiredService<ServerContext>().PublicUrl));
         services.AddSingleton<S3Api>();
         services.AddSingleton(sp => AwsOperations.Create(sp.GetRequiredService<Irsa.Iam.IamApi>(), sp.GetRequiredService<IamActionCatalog>(),
-            sp.GetRequiredService<StsApi>(), sp.GetRequiredService<EksApi>(), sp.GetRequiredService<S3Api>(), sp.GetService<AuditTrail>()));
+            sp.GetRequiredService<StsApi>(), sp.GetRequiredService<EksApi>(), sp.GetRequiredService<S3Api>(), sp.GetService<AuditTrail>(),
+            sp.GetRequiredService<AccessKeys>(),
+            new AccountApi(new IamBootstrap(sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<SecretProtector>(), sp.GetRequiredService<TimeProvider>()),
+                () => sp.GetRequiredService<ServerContext>().AccountId)));
         services.AddSingleton<IAwsCallAudit>(sp => sp.GetService<AuditTrail>() is { } trail
             ? new CloudTrailAudit(trail, sp.GetRequiredService<ServerContext>())
             : new NoAwsCallAudit());
