@@ -171,8 +171,8 @@ public sealed class KubectlTests(KubectlCluster cluster) : IClassFixture<Kubectl
                 image: busybox
             """;
 
-        var created = await cluster.RunWithInputAsync(Manifest, "apply", "--validate=false", "-f", "-");
-        var again = await cluster.RunWithInputAsync(Manifest.Replace("app: web", "app: web2", StringComparison.Ordinal), "apply", "--validate=false", "-f", "-");
+        var created = await cluster.RunWithInputAsync(Manifest, "apply", "-f", "-");
+        var again = await cluster.RunWithInputAsync(Manifest.Replace("app: web", "app: web2", StringComparison.Ordinal), "apply", "-f", "-");
         var json = await cluster.RunAsync("-n", "apply-flow", "get", "pod", "web", "-o", "json");
 
         Assert.True(created.Code == 0, created.Error);
@@ -182,6 +182,27 @@ public sealed class KubectlTests(KubectlCluster cluster) : IClassFixture<Kubectl
         var pod = JsonNode.Parse(json.Output)!;
         Assert.Equal("web2", pod["metadata"]!["labels"]!["app"]!.GetValue<string>());
         Assert.Contains("\"app\":\"web2\"", pod["metadata"]!["annotations"]!["kubectl.kubernetes.io/last-applied-configuration"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Apply_validates_strictly_on_the_server_by_default()
+    {
+        const string Manifest = """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata:
+              name: strict
+              namespace: default
+            color: blue
+            """;
+
+        var result = await cluster.RunWithInputAsync(Manifest, "apply", "-f", "-");
+        var absent = await cluster.RunAsync("get", "sa", "strict");
+
+        Assert.Equal(1, result.Code);
+        Assert.Equal("Error from server (BadRequest): error when creating \"STDIN\": ServiceAccount in version \"v1\" cannot be handled as a ServiceAccount: strict decoding error: unknown field \"color\"\n",
+            result.Error);
+        Assert.Equal(1, absent.Code);
     }
 
     [Fact]
