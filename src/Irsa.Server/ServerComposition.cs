@@ -59,6 +59,11 @@ internal static class ServerComposition
             logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcKeySource).FullName!)));
         services.AddSingleton<ClusterService>();
         services.AddSingleton<EksApi>();
+        services.AddSingleton<AccessEntriesApi>();
+
+        // Each cluster's Kubernetes API: EKS tokens authenticate IAM identities, access entries' policies authorize them.
+        services.AddSingleton<Irsa.Kubernetes.IExternalTokenAuthenticator, EksTokenAuthenticator>();
+        services.AddSingleton<Irsa.Kubernetes.IClusterAccessPolicies, ClusterAccessPolicies>();
         KubernetesEndpoints.AddServices(services);
 
         // Every AWS call: one catalog of operations, one ordered pipeline, and its record in the CloudTrail trail.
@@ -68,7 +73,8 @@ internal static class ServerComposition
         services.AddSingleton(sp => new S3Addressing(() => sp.GetRequiredService<ServerContext>().PublicUrl));
         services.AddSingleton<S3Api>();
         services.AddSingleton(sp => AwsOperations.Create(sp.GetRequiredService<Irsa.Iam.IamApi>(), sp.GetRequiredService<IamActionCatalog>(),
-            sp.GetRequiredService<StsApi>(), sp.GetRequiredService<EksApi>(), sp.GetRequiredService<S3Api>(), sp.GetService<AuditTrail>()));
+            sp.GetRequiredService<StsApi>(), sp.GetRequiredService<EksApi>(), sp.GetRequiredService<AccessEntriesApi>(), sp.GetRequiredService<S3Api>(),
+            sp.GetService<AuditTrail>()));
         services.AddSingleton<IAwsCallAudit>(sp => sp.GetService<AuditTrail>() is { } trail
             ? new CloudTrailAudit(trail, sp.GetRequiredService<ServerContext>())
             : new NoAwsCallAudit());

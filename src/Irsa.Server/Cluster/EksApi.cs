@@ -91,7 +91,8 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
     private async Task<AwsResult> CreateAsync(AwsCall call)
     {
         var caller = call.RequiredCaller;
-        var cluster = await clusters.CreateAsync(caller.AccountId, ParseCreate(call.Request.Body), IamIdentityArn(caller), call.CancellationToken);
+        var cluster = await clusters.CreateAsync(caller.AccountId, ParseCreate(call.Request.Body), IamIdentityArn(caller),
+            caller.PrincipalType == PrincipalType.AssumedRole ? caller.EntityId : null, call.CancellationToken);
         return ClusterResult(cluster, "ACTIVE", recordResponse: true);
     }
 
@@ -137,7 +138,7 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
     private static string IamIdentityArn(CallerIdentity caller) =>
         caller.PrincipalType == PrincipalType.AssumedRole && caller.Session is { RoleArn.Length: > 0 } session ? session.RoleArn : caller.PrincipalArn;
 
-    private static JsonObject? TryParseObject(byte[] body)
+    internal static JsonObject? TryParseObject(byte[] body)
     {
         try
         {
@@ -172,6 +173,19 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
         }
 
         var tags = Object(json, "tags")?.ToDictionary(kv => kv.Key, kv => Text(kv.Value, "tags") ?? string.Empty, StringComparer.Ordinal) ?? [];
+        var access = Object(json, "accessConfig");
+        var mode = access is null ? null : String(access, "authenticationMode");
+        var bootstrap = (access is null ? null : Boolean(access, "bootstrapClusterCreatorAdminPermissions")) ?? true;
+        if (mode is not (null or AccessEntries.ConfigMapMode or AccessEntries.ApiAndConfigMapMode or AccessEntries.ApiMode))
+        {
+            throw new AwsErrorException(InvalidParameter($"The authentication mode {mode} is invalid. Valid modes are: API, API_AND_CONFIG_MAP, CONFIG_MAP."));
+        }
+
+        if (!bootstrap && mode is null or AccessEntries.ConfigMapMode)
+        {
+            throw new AwsErrorException(InvalidParameter("bootstrapClusterCreatorAdminPermissions must be true if cluster authentication mode is set to CONFIG_MAP"));
+        }
+
         return new CreateClusterRequest(name, String(json, "version"), roleArn, new VpcConfig
         {
             SubnetIds = Strings(vpc, "subnetIds") ?? [],
@@ -179,17 +193,21 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
             EndpointPublicAccess = Boolean(vpc, "endpointPublicAccess") ?? true,
             EndpointPrivateAccess = Boolean(vpc, "endpointPrivateAccess") ?? false,
             PublicAccessCidrs = Strings(vpc, "publicAccessCidrs") ?? ["0.0.0.0/0"],
-        }, tags, String(json, "clientRequestToken"));
+        }, tags, String(json, "clientRequestToken"))
+        {
+            AuthenticationMode = mode ?? AccessEntries.ConfigMapMode,
+            BootstrapClusterCreatorAdminPermissions = bootstrap,
+        };
     }
 
     /// <summary>A member of the wrong JSON type is a <c>SerializationException</c> (400), as REST-JSON services answer.</summary>
-    private static AwsError Serialization(string message) => new("SerializationException", message, 400);
+    internal static AwsError Serialization(string message) => new("SerializationException", message, 400);
 
-    private static string? Text(JsonNode? node, string member) => node is null ? null
+    internal static string? Text(JsonNode? node, string member) => node is null ? null
         : TryGetString(node) ?? throw new AwsErrorException(Serialization($"Unexpected value type for member {member}: a string is expected"));
 
     /// <summary>A JSON string's text; <c>null</c> for other kinds and for escapes that are no valid UTF-16 (a lone <c>\ud800</c>).</summary>
-    private static string? TryGetString(JsonNode? node)
+    internal static string? TryGetString(JsonNode? node)
     {
         if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
         {
@@ -206,30 +224,30 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
         }
     }
 
-    private static string? String(JsonObject json, string name) => Text(json[name], name);
+    internal static string? String(JsonObject json, string name) => Text(json[name], name);
 
-    private static bool? Boolean(JsonObject json, string name) => json[name] switch
+    internal static bool? Boolean(JsonObject json, string name) => json[name] switch
     {
         null => null,
         JsonValue value when value.GetValueKind() is JsonValueKind.True or JsonValueKind.False => value.GetValue<bool>(),
         _ => throw new AwsErrorException(Serialization($"Unexpected value type for member {name}: a boolean is expected")),
     };
 
-    private static JsonObject? Object(JsonObject json, string name) => json[name] switch
+    internal static JsonObject? Object(JsonObject json, string name) => json[name] switch
     {
         null => null,
         JsonObject value => value,
         _ => throw new AwsErrorException(Serialization($"Unexpected value type for member {name}: an object is expected")),
     };
 
-    private static List<string>? Strings(JsonObject json, string name) => json[name] switch
+    internal static List<string>? Strings(JsonObject json, string name) => json[name] switch
     {
         null => null,
         JsonArray array => [.. array.Select(v => Text(v, name) ?? string.Empty)],
         _ => throw new AwsErrorException(Serialization($"Unexpected value type for member {name}: a list is expected")),
     };
 
-    private static AwsError InvalidParameter(string message) => new("InvalidParameterException", message, 400);
+    internal static AwsError InvalidParameter(string message) => new("InvalidParameterException", message, 400);
 
     private async Task<AwsResult> ListAsync(AwsCall call)
     {
@@ -274,6 +292,7 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
             ["endpointPrivateAccess"] = cluster.ResourcesVpcConfig.EndpointPrivateAccess,
             ["publicAccessCidrs"] = new JsonArray([.. cluster.ResourcesVpcConfig.PublicAccessCidrs.Select(s => JsonValue.Create(s))]),
         },
+        ["accessConfig"] = new JsonObject { ["authenticationMode"] = cluster.EffectiveAuthenticationMode },
         ["kubernetesNetworkConfig"] = new JsonObject { ["serviceIpv4Cidr"] = "10.100.0.0/16", ["ipFamily"] = "ipv4" },
         ["identity"] = new JsonObject { ["oidc"] = new JsonObject { ["issuer"] = ClusterService.Issuer(server.PublicUrl, cluster.Id) } },
         ["status"] = status,
@@ -284,7 +303,7 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
         ["id"] = cluster.Id,
     };
 
-    private static AwsResult Json(JsonObject body) =>
+    internal static AwsResult Json(JsonObject body) =>
         AwsResult.Ok(new AwsReply(200, "application/json", System.Text.Encoding.UTF8.GetBytes(body.ToJsonString())));
 
     [GeneratedRegex("^[0-9A-Za-z][A-Za-z0-9_-]*$")]
@@ -293,4 +312,11 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
 
 /// <summary>A parsed <c>CreateCluster</c> request.</summary>
 public sealed record CreateClusterRequest(string Name, string? Version, string RoleArn, VpcConfig ResourcesVpcConfig,
-    Dictionary<string, string> Tags, string? ClientRequestToken);
+    Dictionary<string, string> Tags, string? ClientRequestToken)
+{
+    /// <summary><c>accessConfig.authenticationMode</c>; EKS's API default is <c>CONFIG_MAP</c>.</summary>
+    public string AuthenticationMode { get; init; } = AccessEntries.ConfigMapMode;
+
+    /// <summary><c>accessConfig.bootstrapClusterCreatorAdminPermissions</c>: the creator gets a cluster-admin access entry.</summary>
+    public bool BootstrapClusterCreatorAdminPermissions { get; init; } = true;
+}
