@@ -167,6 +167,23 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
             return true;
         }, cancellationToken) ?? throw NotFound(name);
 
+    /// <summary>Changes the authentication mode the one way EKS allows: CONFIG_MAP → API_AND_CONFIG_MAP → API.</summary>
+    public async Task<ClusterRecord> SetAuthenticationModeAsync(string accountId, string name, string mode, CancellationToken cancellationToken) =>
+        await store.TransactAsync(async session =>
+        {
+            var cluster = await session.GetAsync<ClusterRecord>(Collection, Key(accountId, name)) ?? throw NotFound(name);
+            var from = cluster.EffectiveAuthenticationMode;
+            int Rank(string m) => m switch { AccessEntries.ConfigMapMode => 0, AccessEntries.ApiAndConfigMapMode => 1, AccessEntries.ApiMode => 2, _ => -1 };
+            if (Rank(mode) < 0 || Rank(mode) <= Rank(from))
+            {
+                throw new AwsErrorException(new AwsError("InvalidParameterException", $"Unsupported authentication mode update from {from} to {mode}", 400));
+            }
+
+            var updated = cluster with { AuthenticationMode = mode };
+            await session.PutAsync(Collection, Key(accountId, name), updated);
+            return updated;
+        }, cancellationToken);
+
     public async Task<ClusterRecord?> FindByIdAsync(string clusterId, CancellationToken cancellationToken)
     {
         var index = await store.GetAsync<ClusterIdIndex>(IdCollection, clusterId, cancellationToken);

@@ -15,7 +15,7 @@ namespace Irsa.Server.Cluster;
 /// The EKS REST-JSON subset (<c>CreateCluster</c>, <c>DescribeCluster</c>, <c>ListClusters</c>, <c>DeleteCluster</c>)
 /// that <c>aws eks</c> and the SDKs call, plus Irsa's key rotation and admin-token extensions under the same paths.
 /// </summary>
-public sealed partial class EksApi(ClusterService clusters, ServerContext server)
+public sealed partial class EksApi(ClusterService clusters, ServerContext server, TimeProvider time)
 {
     /// <summary>EKS's rows of the operation catalog: route, IAM action, resource, handler.</summary>
     public static IEnumerable<AwsOperation> Rows(EksApi eks, string eventSource)
@@ -40,6 +40,7 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
             Row("ListClusters", "GET", "clusters", "eks:ListClusters", true, eks.ListAsync),
             Row("DescribeCluster", "GET", "clusters/{name}", "eks:DescribeCluster", true, eks.DescribeAsync),
             Row("DeleteCluster", "DELETE", "clusters/{name}", "eks:DeleteCluster", false, eks.DeleteAsync),
+            Row("UpdateClusterConfig", "POST", "clusters/{name}/update-config", "eks:UpdateClusterConfig", false, eks.UpdateConfigAsync),
             Row("RotateKeys", "POST", "clusters/{name}/rotate-keys", "eks:UpdateClusterConfig", false, eks.RotateKeysAsync),
             Row("CreateAdminToken", "POST", "clusters/{name}/admin-token", "eks:AccessKubernetesApi", false, eks.CreateAdminTokenAsync),
         ];
@@ -101,6 +102,35 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
 
     private async Task<AwsResult> DeleteAsync(AwsCall call) =>
         ClusterResult(await clusters.DeleteAsync(call.RequiredCaller.AccountId, call.PathValues["name"], call.CancellationToken), "DELETING", recordResponse: true);
+
+    /// <summary>
+    /// <c>UpdateClusterConfig</c> for <c>accessConfig.authenticationMode</c>, EKS's one-way change (CONFIG_MAP →
+    /// API_AND_CONFIG_MAP → API), applied at once: the update is answered <c>Successful</c>.
+    /// </summary>
+    private async Task<AwsResult> UpdateConfigAsync(AwsCall call)
+    {
+        var json = TryParseObject(call.Request.Body) ?? throw new AwsErrorException(Serialization("Could not parse the request body as a JSON object"));
+        var mode = Object(json, "accessConfig") is { } access ? String(access, "authenticationMode") : null;
+        if (mode is null)
+        {
+            throw new AwsErrorException(InvalidParameter("Irsa updates only accessConfig.authenticationMode of a cluster."));
+        }
+
+        var cluster = await clusters.SetAuthenticationModeAsync(call.RequiredCaller.AccountId, call.PathValues["name"], mode, call.CancellationToken);
+        var body = new JsonObject
+        {
+            ["update"] = new JsonObject
+            {
+                ["id"] = Guid.NewGuid().ToString("D"),
+                ["status"] = "Successful",
+                ["type"] = "AccessConfigUpdate",
+                ["params"] = new JsonArray(new JsonObject { ["type"] = "AuthenticationMode", ["value"] = cluster.EffectiveAuthenticationMode }),
+                ["createdAt"] = time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0,
+                ["errors"] = new JsonArray(),
+            },
+        };
+        return new AwsResult(Json(body).Reply!) { ResponseElements = (JsonObject)body.DeepClone() };
+    }
 
     private async Task<AwsResult> RotateKeysAsync(AwsCall call) =>
         ClusterResult(await clusters.RotateKeysAsync(call.RequiredCaller.AccountId, call.PathValues["name"], call.CancellationToken), "ACTIVE", recordResponse: true);
