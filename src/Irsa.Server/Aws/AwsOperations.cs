@@ -63,9 +63,10 @@ public sealed class AwsOperations
     public List<AwsOperation> All { get; } = [];
 
     /// <summary>Irsa's catalog: the IAM table's rows, STS's, EKS's and, when the trail is kept, CloudTrail's.</summary>
-    public static AwsOperations Create(IamApi iam, IamActionCatalog catalog, StsApi sts, EksApi eks, S3.S3Api s3, AuditTrail? trail = null,
-        AccessKeys? accessKeys = null, Sts.AccountApi? accounts = null) =>
+    public static AwsOperations Create(IamApi iam, IamActionCatalog catalog, StsApi sts, EksApi eks, AccessEntriesApi accessEntries, S3.S3Api s3,
+        AuditTrail? trail = null, AccessKeys? accessKeys = null, Sts.AccountApi? accounts = null) =>
         new([.. IamRows(iam, catalog), .. StsRows(sts, accessKeys), .. accounts?.Rows(IamEventSource) ?? [], .. EksApi.Rows(eks, EksEventSource),
+            .. AccessEntriesApi.Rows(accessEntries, EksEventSource),
             .. trail is null ? [] : CloudTrailApi.Rows(trail, CloudTrailEventSource), .. s3.Rows], s3.Claim);
 
     /// <summary>The row of a request some streaming protocol claims (S3), resolved from its request line and headers alone; <c>null</c> for the others.</summary>
