@@ -71,6 +71,7 @@ public sealed class IrsaServer : IAsyncDisposable
         }
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? kubernetesListener = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -106,6 +107,20 @@ public sealed class IrsaServer : IAsyncDisposable
                     }
                 });
             }
+
+            // The clusters' Kubernetes API: its own HTTPS listener, certificate always from the local CA (the CA
+            // DescribeCluster publishes), whatever the AWS listeners use.
+            var kubernetesUri = new Uri(options.EffectiveKubernetesListenUrl);
+            kestrel.Listen(ResolveEndpoint(kubernetesUri), listen =>
+            {
+                kubernetesListener = listen;
+                var certificate = authority.IssueServerCertificate(KubernetesCertificateHosts(options, kubernetesUri), time);
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = certificate;
+                    https.ServerCertificateChain = [authority.Intermediate];
+                });
+            });
         });
 
         builder.Services.AddSingleton(time);
@@ -120,6 +135,7 @@ public sealed class IrsaServer : IAsyncDisposable
                 Directory = data.CloudTrail,
                 HomeRegion = options.Region,
                 Retention = options.AuditRetention,
+                SyncInterval = options.AuditSyncInterval,
             }, protector, time));
         }
 
@@ -155,6 +171,9 @@ public sealed class IrsaServer : IAsyncDisposable
         var bound = addresses.First();
         context.SetPublicUrl(options.PublicUrl ?? bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
         ServerLog.PublicUrl(logger, context.PublicUrl);
+        var kubernetesPort = kubernetesListener!.IPEndPoint!.Port;
+        context.SetKubernetesUrl($"https://{KubernetesPublicHost(options, context.PublicUrl)}:{kubernetesPort}", kubernetesPort);
+        ServerLog.KubernetesUrl(logger, context.KubernetesUrl);
         await ServerComposition.BootstrapAsync(app.Services, options, cancellationToken);
         ServerLog.Bootstrapped(logger, context.AccountId, data.Root);
         // Written whole, then renamed: whoever polls for this file never reads it half written.
@@ -255,6 +274,28 @@ public sealed class IrsaServer : IAsyncDisposable
             ? new IPEndPoint(address, port)
             : new IPEndPoint(Dns.GetHostAddresses(host).First(), port);
     }
+
+    /// <summary>
+    /// The host clusters' endpoints name: the public URL's host (so a name given with <c>--public-url</c> is the one
+    /// kubectl checks), else the Kubernetes listener's host (a wildcard address becomes loopback).
+    /// </summary>
+    private static string KubernetesPublicHost(IrsaServerOptions options, string publicUrl)
+    {
+        if (options.PublicUrl is not null || options.KubernetesListenUrl is null)
+        {
+            return new Uri(publicUrl).Host;
+        }
+
+        var host = new Uri(options.KubernetesListenUrl).Host;
+        return host switch { "0.0.0.0" => "127.0.0.1", "[::]" => "[::1]", _ => host };
+    }
+
+    /// <summary>Names the Kubernetes API certificate covers: its listener, the AWS listeners and the public host (and loopback).</summary>
+    private static IEnumerable<string> KubernetesCertificateHosts(IrsaServerOptions options, Uri kubernetes) =>
+        options.ListenUrls.Select(u => new Uri(u).Host)
+            .Append(kubernetes.Host)
+            .Concat(options.PublicUrl is { } p ? [new Uri(p).Host] : [])
+            .Where(h => h is not ("0.0.0.0" or "[::]"));
 
     private static X509Certificate2 LoadServingCertificate(IrsaServerOptions options, LocalCertificateAuthority authority, TimeProvider time)
     {

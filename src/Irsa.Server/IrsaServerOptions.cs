@@ -27,6 +27,29 @@ public sealed class IrsaServerOptions
     /// <summary>The base URL clients and relying parties use; defaults to the first listener's actual address.</summary>
     public string? PublicUrl { get; init; }
 
+    /// <summary>
+    /// <c>https://HOST:PORT</c> of the listener that serves every cluster's Kubernetes API (<c>/k8s/{ID}</c>), always over
+    /// HTTPS with a certificate of the local CA, the one DescribeCluster publishes: kubectl sends credentials over TLS
+    /// only. Default: the first listener's host, its port + 1 (an ephemeral port when that port is 0).
+    /// </summary>
+    public string? KubernetesListenUrl { get; init; }
+
+    /// <summary>The listener URL of the clusters' Kubernetes API: <see cref="KubernetesListenUrl"/>, else its default.</summary>
+    public string EffectiveKubernetesListenUrl
+    {
+        get
+        {
+            if (KubernetesListenUrl is { } configured)
+            {
+                return configured;
+            }
+
+            var first = new Uri(ListenUrls.Count > 0 ? ListenUrls[0] : DefaultListenUrl);
+            var port = first.Port == 0 ? 0 : first.Port + 1;
+            return $"https://{first.Host}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        }
+    }
+
     public string Region { get; init; } = "us-east-1";
 
     /// <summary>Pins the bootstrap account id on first start; ignored afterwards.</summary>
@@ -62,6 +85,12 @@ public sealed class IrsaServerOptions
     /// <summary>How long the CloudTrail trail keeps records, log files and digests (CloudTrail's LookupEvents window is 90 days).</summary>
     public TimeSpan AuditRetention { get; init; } = TimeSpan.FromDays(90);
 
+    /// <summary>
+    /// How long after an answered call its trail record may wait for an fsync (it is committed, so it survives a killed
+    /// process, before the call is answered); <c>null</c>: fsync before answering, so records also survive a power loss.
+    /// </summary>
+    public TimeSpan? AuditSyncInterval { get; init; } = Irsa.Audit.Journal.AuditTrailOptions.DefaultSyncInterval;
+
     /// <summary>Whether AWS calls are recorded in the CloudTrail trail. Off only to measure what the trail costs.</summary>
     public bool AuditTrail { get; init; } = true;
 
@@ -93,9 +122,20 @@ public sealed class IrsaServerOptions
             }
         }
 
+        if (KubernetesListenUrl is not null && (!Uri.TryCreate(KubernetesListenUrl, UriKind.Absolute, out var kubernetes) || kubernetes.Scheme != "https"
+            || kubernetes.AbsolutePath != "/"))
+        {
+            errors.Add($"--kubernetes-listen '{KubernetesListenUrl}' must look like https://HOST:PORT");
+        }
+
         if (AuditRetention < TimeSpan.FromDays(1))
         {
             errors.Add("--audit-retention-days must be at least 1");
+        }
+
+        if (AuditSyncInterval is { } sync && (sync <= TimeSpan.Zero || sync > TimeSpan.FromMinutes(1)))
+        {
+            errors.Add("--audit-sync-ms must be between 0 (fsync before every answer) and 60000");
         }
 
         if (PublicUrl is not null && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var publicUri) || (publicUri.Scheme != "http" && publicUri.Scheme != "https") || !string.IsNullOrEmpty(publicUri.Query)))

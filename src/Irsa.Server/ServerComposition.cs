@@ -48,7 +48,7 @@ internal static class ServerComposition
         services.AddSingleton<IPodLivenessCheck, ClusterPodLivenessCheck>();
         services.AddSingleton<IClusterIssuerDirectory, ClusterIssuerDirectory>();
         services.AddSingleton(sp => new CachingWebIdentityDirectory(
-            new IamWebIdentityDirectory(sp.GetRequiredService<IamQueries>()), sp.GetRequiredService<TimeProvider>()));
+            new IamWebIdentityDirectory(sp.GetRequiredService<IamQueries>(), sp.GetRequiredService<PrincipalPolicyResolver>()), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => StsApi.Create(
             sp.GetRequiredService<CachingWebIdentityDirectory>(),
             sp.GetRequiredService<SessionKeyStore>().LoadOrCreateAsync(CancellationToken.None).GetAwaiter().GetResult(),
@@ -85,6 +85,12 @@ internal static class ServerComposition
 
     public static void MapEndpoints(WebApplication app)
     {
+        // The Kubernetes listener (HTTPS, the local CA's certificate) serves the clusters' Kubernetes API and nothing else
+        // (and the other listeners do not serve it: KubernetesEndpoints), so a bearer token is never asked for over plain HTTP.
+        var server = app.Services.GetRequiredService<ServerContext>();
+        app.Use((context, next) => context.Connection.LocalPort != server.KubernetesPort || context.Request.Path.StartsWithSegments("/k8s", StringComparison.Ordinal)
+            ? next(context)
+            : NotFoundAsync(context));
         app.MapGet("/healthz", () => Results.Text("ok"));
         ClusterEndpoints.Map(app);
         KubernetesEndpoints.Map(app);
@@ -96,6 +102,12 @@ internal static class ServerComposition
         var s3 = app.Services.GetRequiredService<S3Addressing>();
         app.Use((context, next) => s3.Claims(context.Request) ? pipeline.HandleAsync(context) : next(context));
         app.MapFallback(pipeline.HandleAsync);
+    }
+
+    internal static Task NotFoundAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
     }
 
     /// <summary>First start creates the account and its admin key; every start rewrites the AWS CLI config files.</summary>

@@ -44,11 +44,11 @@ public sealed class NoSecretInLogsTests : IAsyncLifetime
         AddToken(adminToken);
         var forgedAdminToken = Forge(adminToken);
         AddToken(forgedAdminToken);
-        Assert.Equal(HttpStatusCode.OK, await KubeGetAsync(Kubeconfig("server"), adminToken));
-        Assert.Equal(HttpStatusCode.Unauthorized, await KubeGetAsync(Kubeconfig("server"), forgedAdminToken));
+        Assert.Equal(HttpStatusCode.OK, await KubeGetAsync(Kubeconfig("server"), Kubeconfig("certificate-authority-data"), adminToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, await KubeGetAsync(Kubeconfig("server"), Kubeconfig("certificate-authority-data"), forgedAdminToken));
 
         // An intruder's service account claiming the reader's role: STS must deny it (the trust policy pins reader's sub).
-        var (created, _) = await new KubeApi(Kubeconfig("server"), adminToken).SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts",
+        var (created, _) = await new KubeApi(Kubeconfig("server"), adminToken, Kubeconfig("certificate-authority-data")).SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts",
             new JsonObject
             {
                 ["apiVersion"] = "v1",
@@ -167,9 +167,9 @@ public sealed class NoSecretInLogsTests : IAsyncLifetime
     private Task<ToolResult> PodRunAsync(string serviceAccount, params string[] command) =>
         _irsa.IrsaAsync(["pod", "run", "--cluster", "demo", "--service-account", serviceAccount, "--", .. command]);
 
-    private static async Task<HttpStatusCode> KubeGetAsync(string server, string token)
+    private static async Task<HttpStatusCode> KubeGetAsync(string server, string certificateAuthorityData, string token)
     {
-        using var http = new HttpClient();
+        using var http = new HttpClient(KubeApi.TrustingOnly(certificateAuthorityData));
         using var request = new HttpRequestMessage(HttpMethod.Get, server + "/api/v1/namespaces/default/serviceaccounts");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await http.SendAsync(request);

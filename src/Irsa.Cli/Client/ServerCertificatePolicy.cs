@@ -52,6 +52,28 @@ internal sealed class ServerCertificatePolicy
             : new ServerCertificatePolicy(authorities, $"the system's roots or {caBundleFile}");
     }
 
+    /// <summary>
+    /// Trusts a cluster's CA as well (DescribeCluster's <c>certificateAuthority.data</c>, base64 PEM), as kubectl trusts
+    /// its kubeconfig's <c>certificate-authority-data</c> for that cluster's endpoint.
+    /// </summary>
+    public void TrustClusterAuthority(string? certificateAuthorityData)
+    {
+        if (string.IsNullOrEmpty(certificateAuthorityData))
+        {
+            return;
+        }
+
+        try
+        {
+            var pem = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(certificateAuthorityData));
+            _authorities.ImportFromPem(pem);
+        }
+        catch (Exception error) when (error is FormatException or CryptographicException)
+        {
+            throw new CliError($"the cluster's certificateAuthority.data is not a base64 PEM certificate: {error.Message}");
+        }
+    }
+
     /// <summary>The validation callback for a connection to <paramref name="host"/>.</summary>
     public bool Validate(string host, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {

@@ -151,7 +151,7 @@ internal static class KubernetesDecoder
         $"the object provided is unrecognized (must be of type {expectedKind}): couldn't get version/kind; {cause}"));
 
     // .NET parser messages end with position details; the first sentence is the useful part.
-    private static string FirstSentence(string message)
+    public static string FirstSentence(string message)
     {
         var end = message.IndexOf(". ", StringComparison.Ordinal);
         return end < 0 ? message.TrimEnd('.') : message[..end];

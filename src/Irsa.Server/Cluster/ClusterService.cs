@@ -60,7 +60,11 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
         };
     }
 
-    public static string KubernetesEndpoint(string publicUrl, string clusterId) => $"{publicUrl}/k8s/{clusterId}";
+    /// <summary>The cluster's Kubernetes API endpoint, on the HTTPS Kubernetes listener (<see cref="ServerContext.KubernetesUrl"/>).</summary>
+    public static string KubernetesEndpoint(string kubernetesUrl, string clusterId) => $"{kubernetesUrl}/k8s/{clusterId}";
+
+    /// <summary>Base URL of the clusters' Kubernetes API (<c>https://HOST:PORT</c>).</summary>
+    public string KubernetesUrl => server.KubernetesUrl;
 
     /// <summary>EKS serves the JWKS at <c>{issuer}/keys</c>, not kube-apiserver's <c>/openid/v1/jwks</c>.</summary>
     public static string JwksUri(string publicUrl, string clusterId) => Issuer(publicUrl, clusterId) + "/keys";

@@ -265,7 +265,7 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
         ["arn"] = cluster.Arn,
         ["createdAt"] = cluster.CreatedAt.ToUnixTimeMilliseconds() / 1000.0,
         ["version"] = cluster.Version,
-        ["endpoint"] = ClusterService.KubernetesEndpoint(server.PublicUrl, cluster.Id),
+        ["endpoint"] = ClusterService.KubernetesEndpoint(server.KubernetesUrl, cluster.Id),
         ["roleArn"] = cluster.RoleArn,
         ["resourcesVpcConfig"] = new JsonObject
         {

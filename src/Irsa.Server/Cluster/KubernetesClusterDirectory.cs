@@ -19,7 +19,7 @@ internal sealed class KubernetesClusterView(ClusterService clusters, ClusterReco
 
     public string Version => cluster.Version;
 
-    public string ServerAddress => new Uri(clusters.PublicUrl).Authority;
+    public string ServerAddress => new Uri(clusters.KubernetesUrl).Authority;
 
     public ClusterIssuerOptions IssuerOptions => clusters.IssuerOptions(cluster.Id);
 

@@ -35,6 +35,12 @@ internal static class KubernetesEndpoints
 
     private static async Task HandleAsync(HttpContext context)
     {
+        if (context.Connection.LocalPort != context.RequestServices.GetRequiredService<ServerContext>().KubernetesPort)
+        {
+            await ServerComposition.NotFoundAsync(context);
+            return;
+        }
+
         using var activity = IrsaTelemetry.StartKubernetesRequest();
         var clusterId = (string)context.GetRouteValue("clusterId")!;
         var request = new KubernetesHttpRequest
@@ -63,6 +69,20 @@ internal static class KubernetesEndpoints
 
             http.ContentLength = response.Body.Length;
             await http.Body.WriteAsync(response.Body, cancellationToken);
+        }
+
+        public async Task<Stream> StartStreamAsync(int statusCode, IReadOnlyList<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
+        {
+            http.StatusCode = statusCode;
+            foreach (var (name, value) in headers)
+            {
+                http.Headers.Append(name, value);
+            }
+
+            // A watch: no length, chunked, each event flushed by the API as it is written.
+            http.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+            await http.StartAsync(cancellationToken);
+            return http.Body;
         }
     }
 }

@@ -19,4 +19,21 @@ public sealed class ServerContext
     public string PublicUrl => _publicUrl ?? throw new InvalidOperationException("The server is not listening yet.");
 
     internal void SetPublicUrl(string url) => _publicUrl = url.TrimEnd('/');
+
+    private string? _kubernetesUrl;
+
+    /// <summary>
+    /// Base URL of the clusters' Kubernetes API (<c>https://HOST:PORT</c>, no trailing slash): each cluster's endpoint is
+    /// <c>{KubernetesUrl}/k8s/{ID}</c>. Known once the listeners are bound.
+    /// </summary>
+    public string KubernetesUrl => _kubernetesUrl ?? throw new InvalidOperationException("The server is not listening yet.");
+
+    /// <summary>The local port of the Kubernetes API listener: only it serves <c>/k8s/</c>, and it serves nothing else.</summary>
+    public int KubernetesPort { get; private set; } = -1;
+
+    internal void SetKubernetesUrl(string url, int port)
+    {
+        _kubernetesUrl = url.TrimEnd('/');
+        KubernetesPort = port;
+    }
 }

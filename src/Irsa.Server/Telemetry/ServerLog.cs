@@ -14,6 +14,9 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Public URL {PublicUrl}")]
     public static partial void PublicUrl(ILogger logger, string publicUrl);
 
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Clusters' Kubernetes API at {KubernetesUrl}/k8s/{{ID}}")]
+    public static partial void KubernetesUrl(ILogger logger, string kubernetesUrl);
+
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Account {AccountId} ready; AWS CLI profile files written to {DataFolder}")]
     public static partial void Bootstrapped(ILogger logger, string accountId, string dataFolder);
 

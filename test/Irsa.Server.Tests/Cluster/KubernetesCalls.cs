@@ -35,6 +35,11 @@ public sealed class KubeCluster : IAsyncDisposable
 
     public string Issuer => EksCalls.Issuer(Cluster);
 
+    /// <summary>The CA DescribeCluster publishes in <c>certificateAuthority.data</c> (base64 PEM).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 CertificateAuthority =>
+        System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(
+            Encoding.UTF8.GetString(Convert.FromBase64String(Cluster["certificateAuthority"]!["data"]!.GetValue<string>())));
+
     public static async Task<KubeCluster> StartAsync(Func<IrsaServerOptions, IrsaServerOptions>? configure = null)
     {
         var server = await IrsaTestServer.StartAsync(configure: configure);

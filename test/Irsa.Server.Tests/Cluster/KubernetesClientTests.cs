@@ -10,7 +10,13 @@ public sealed class KubernetesClientTests
     public async Task Official_client_creates_reads_patches_and_requests_tokens()
     {
         await using var kube = await KubeCluster.StartAsync();
-        using var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = kube.Endpoint, AccessToken = kube.AdminToken });
+        using var client = new k8s.Kubernetes(new KubernetesClientConfiguration
+        {
+            Host = kube.Endpoint,
+            AccessToken = kube.AdminToken,
+            // The cluster's CA, as DescribeCluster publishes it (what a kubeconfig's certificate-authority-data holds).
+            SslCaCerts = [kube.CertificateAuthority],
+        });
 
         var version = await client.Version.GetCodeAsync();
         var created = await client.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = "app" } }, "default");

@@ -143,9 +143,9 @@ public sealed class KubernetesErrorTests
 
         var unknownResource = await kube.GetAsync("/api/v1/namespaces/default/widgets");
         var unknownPath = await kube.GetAsync("/nope");
-        var method = await kube.PutAsync("/api/v1/namespaces/default/pods/p", "{}");
-        using var unknownCluster = await kube.Server.Http.GetAsync(kube.Server.Url + "/k8s/0123456789ABCDEF0123456789ABCDEF/api/v1/namespaces");
-        var patchType = await kube.PatchAsync("/api/v1/namespaces/default/serviceaccounts/default", "[]", "application/json-patch+json");
+        var method = await kube.PutAsync("/api/v1/namespaces/default/pods", "{}");
+        using var unknownCluster = await kube.Server.Http.GetAsync(kube.Endpoint.Replace(kube.Id, "0123456789ABCDEF0123456789ABCDEF", StringComparison.Ordinal) + "/api/v1/namespaces");
+        var patchType = await kube.PatchAsync("/api/v1/namespaces/default/serviceaccounts/default", "<patch/>", "application/xml");
 
         Assert.Equal(HttpStatusCode.NotFound, unknownResource.Status);
         Assert.Equal("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"the server could not find the requested resource\",\"reason\":\"NotFound\",\"details\":{},\"code\":404}",

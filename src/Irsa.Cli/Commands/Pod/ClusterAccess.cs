@@ -23,6 +23,7 @@ internal sealed class ClusterAccess
         var path = "/clusters/" + Uri.EscapeDataString(cluster);
         var described = (JsonObject)(await client.EksAsync(HttpMethod.Get, path, null, cancellationToken))["cluster"]!;
         var token = await client.EksAsync(HttpMethod.Post, path + "/admin-token", new JsonObject(), cancellationToken);
+        client.Certificates.TrustClusterAuthority(described.Text("certificateAuthority.data"));
         return new ClusterAccess(client, described.Text("endpoint")!, token.Text("token")!);
     }
 
