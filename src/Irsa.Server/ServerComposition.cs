@@ -59,6 +59,7 @@ internal static class ServerComposition
             logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcKeySource).FullName!)));
         services.AddSingleton<ClusterService>();
         services.AddSingleton<PodIdentityAssociations>();
+        services.AddSingleton<EksAuthApi>();
         services.AddSingleton(sp => new EksApi(sp.GetRequiredService<ClusterService>(), sp.GetRequiredService<ServerContext>())
         {
             PodIdentity = sp.GetRequiredService<PodIdentityAssociations>(),
@@ -72,7 +73,8 @@ internal static class ServerComposition
         services.AddSingleton(sp => new S3Addressing(() => sp.GetRequiredService<ServerContext>().PublicUrl));
         services.AddSingleton<S3Api>();
         services.AddSingleton(sp => AwsOperations.Create(sp.GetRequiredService<Irsa.Iam.IamApi>(), sp.GetRequiredService<IamActionCatalog>(),
-            sp.GetRequiredService<StsApi>(), sp.GetRequiredService<EksApi>(), sp.GetRequiredService<S3Api>(), sp.GetService<AuditTrail>()));
+            sp.GetRequiredService<StsApi>(), sp.GetRequiredService<EksApi>(), sp.GetRequiredService<S3Api>(), sp.GetService<AuditTrail>(),
+            sp.GetRequiredService<EksAuthApi>()));
         services.AddSingleton<IAwsCallAudit>(sp => sp.GetService<AuditTrail>() is { } trail
             ? new CloudTrailAudit(trail, sp.GetRequiredService<ServerContext>())
             : new NoAwsCallAudit());

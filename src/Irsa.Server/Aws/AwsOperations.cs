@@ -61,8 +61,9 @@ public sealed class AwsOperations
     public List<AwsOperation> All { get; } = [];
 
     /// <summary>Irsa's catalog: the IAM table's rows, STS's, EKS's and, when the trail is kept, CloudTrail's.</summary>
-    public static AwsOperations Create(IamApi iam, IamActionCatalog catalog, StsApi sts, EksApi eks, S3.S3Api s3, AuditTrail? trail = null) =>
-        new([.. IamRows(iam, catalog), .. StsRows(sts), .. EksApi.Rows(eks, EksEventSource),
+    public static AwsOperations Create(IamApi iam, IamActionCatalog catalog, StsApi sts, EksApi eks, S3.S3Api s3, AuditTrail? trail = null,
+        EksAuthApi? eksAuth = null) =>
+        new([.. IamRows(iam, catalog), .. StsRows(sts), .. EksApi.Rows(eks, EksEventSource), .. eksAuth?.Rows() ?? [],
             .. trail is null ? [] : CloudTrailApi.Rows(trail, CloudTrailEventSource), .. s3.Rows], s3.Claim);
 
     /// <summary>The row of a request some streaming protocol claims (S3), resolved from its request line and headers alone; <c>null</c> for the others.</summary>
@@ -87,7 +88,7 @@ public sealed class AwsOperations
                     new AwsError("UnknownOperationException", "The operation named by X-Amz-Target is not served here", 400), signed), none);
         }
 
-        if (scope is null or "eks")
+        if (scope is null or "eks" or "eks-auth")
         {
             foreach (var row in _rest)
             {
@@ -98,7 +99,7 @@ public sealed class AwsOperations
             }
         }
 
-        if (scope == "eks")
+        if (scope is "eks" or "eks-auth")
         {
             return (Unknown("eks", AwsErrorDialect.RestJson, EksEventSource, new AwsError("ResourceNotFoundException", "No EKS operation matches this path", 404), signed), none);
         }
