@@ -21,5 +21,6 @@ internal static class CommandTable
         PodRunCommand.Create(),
         AuditCommands.Create(),
         Commands.Webhook.WebhookCommand.Create(),
+        Commands.Node.NodeCommands.Create(),
     ];
 }

@@ -59,6 +59,7 @@ internal static class ServerComposition
             logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcKeySource).FullName!)));
         services.AddSingleton<ClusterService>();
         services.AddSingleton<PodIdentityAssociations>();
+        services.AddSingleton<EksAuthApi>();
         services.AddSingleton(sp => new EksApi(sp.GetRequiredService<ClusterService>(), sp.GetRequiredService<ServerContext>(), sp.GetRequiredService<TimeProvider>())
         {
             PodIdentity = sp.GetRequiredService<PodIdentityAssociations>(),
@@ -80,7 +81,8 @@ internal static class ServerComposition
             sp.GetRequiredService<StsApi>(), sp.GetRequiredService<EksApi>(), sp.GetRequiredService<AccessEntriesApi>(), sp.GetRequiredService<S3Api>(),
             sp.GetService<AuditTrail>(), sp.GetRequiredService<AccessKeys>(),
             new AccountApi(new IamBootstrap(sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<SecretProtector>(), sp.GetRequiredService<TimeProvider>()),
-                () => sp.GetRequiredService<ServerContext>().AccountId)));
+                () => sp.GetRequiredService<ServerContext>().AccountId),
+            sp.GetRequiredService<EksAuthApi>()));
         services.AddSingleton<IAwsCallAudit>(sp => sp.GetService<AuditTrail>() is { } trail
             ? new CloudTrailAudit(trail, sp.GetRequiredService<ServerContext>())
             : new NoAwsCallAudit());

@@ -38,6 +38,9 @@ internal sealed class IrsaClient(HttpClient http, ClientSettings settings, Serve
         return new IrsaClient(new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(100) }, settings, certificates);
     }
 
+    /// <summary>eks-auth as the Pod Identity agent calls it, signed with this client's credentials (the node's).</summary>
+    public Irsa.Node.Agent.EksAuthClient EksAuth(string clusterName) => new(http, new Uri(Endpoint), clusterName, Region, () => settings.Credentials);
+
     /// <summary>Sends an EKS REST-JSON call and returns the response object; AWS errors become <see cref="CliError"/>.</summary>
     public async Task<JsonObject> EksAsync(HttpMethod method, string path, JsonObject? body = null, CancellationToken cancellationToken = default)
     {

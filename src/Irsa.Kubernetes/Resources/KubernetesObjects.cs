@@ -1,3 +1,4 @@
+using Irsa.Cluster.TokenReviews;
 using Irsa.Cluster.Tokens;
 using Irsa.Storage;
 using k8s;
@@ -89,6 +90,19 @@ public static class KubernetesObjects
         }
 
         await session.DeleteAsync(KubernetesObjectStore.Revisions, clusterId);
+    }
+
+    /// <summary>
+    /// Reviews a token of the cluster for <paramref name="audiences"/> exactly as a TokenReview would (signature against the
+    /// published keys, audience, times, live service account and bound pod), for services that accept the cluster's tokens
+    /// outside its API (EKS Pod Identity's eks-auth).
+    /// </summary>
+    public static ValueTask<TokenReviewResult> ReviewTokenAsync(IDocumentStore store, IKubernetesCluster cluster, string token,
+        IReadOnlyList<string> audiences, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        return new TokenReviewer(cluster.IssuerOptions, time, new StoreClusterObjectLookup(store, cluster.Id))
+            .ReviewAsync(token, audiences, cluster.PublishedKeys(), cancellationToken);
     }
 
     /// <summary>A bearer token for the cluster's admin identity (<c>kube-system/irsa-admin</c>), for kubeconfig files.</summary>

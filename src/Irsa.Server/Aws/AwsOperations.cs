@@ -64,9 +64,9 @@ public sealed class AwsOperations
 
     /// <summary>Irsa's catalog: the IAM table's rows, STS's, EKS's and, when the trail is kept, CloudTrail's.</summary>
     public static AwsOperations Create(IamApi iam, IamActionCatalog catalog, StsApi sts, EksApi eks, AccessEntriesApi accessEntries, S3.S3Api s3,
-        AuditTrail? trail = null, AccessKeys? accessKeys = null, Sts.AccountApi? accounts = null) =>
+        AuditTrail? trail = null, AccessKeys? accessKeys = null, Sts.AccountApi? accounts = null, EksAuthApi? eksAuth = null) =>
         new([.. IamRows(iam, catalog), .. StsRows(sts, accessKeys), .. accounts?.Rows(IamEventSource) ?? [], .. EksApi.Rows(eks, EksEventSource),
-            .. AccessEntriesApi.Rows(accessEntries, EksEventSource),
+            .. AccessEntriesApi.Rows(accessEntries, EksEventSource), .. eksAuth?.Rows() ?? [],
             .. trail is null ? [] : CloudTrailApi.Rows(trail, CloudTrailEventSource), .. s3.Rows], s3.Claim);
 
     /// <summary>The row of a request some streaming protocol claims (S3), resolved from its request line and headers alone; <c>null</c> for the others.</summary>
@@ -91,7 +91,7 @@ public sealed class AwsOperations
                     new AwsError("UnknownOperationException", "The operation named by X-Amz-Target is not served here", 400), signed), none);
         }
 
-        if (scope is null or "eks")
+        if (scope is null or "eks" or "eks-auth")
         {
             foreach (var row in _rest)
             {
@@ -102,7 +102,7 @@ public sealed class AwsOperations
             }
         }
 
-        if (scope == "eks")
+        if (scope is "eks" or "eks-auth")
         {
             return (Unknown("eks", AwsErrorDialect.RestJson, EksEventSource, new AwsError("ResourceNotFoundException", "No EKS operation matches this path", 404), signed), none);
         }

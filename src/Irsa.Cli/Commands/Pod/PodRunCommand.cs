@@ -3,7 +3,9 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Irsa.Node.Agent;
 using Irsa.Node.Tokens;
+using Irsa.Server.Agent;
 
 namespace Irsa.Cli.Commands.Pod;
 
@@ -42,7 +44,12 @@ internal static class PodRunCommand
                 await using var tokens = new ProjectedTokenManager(TokenSpec(pod, podNamespace, podName, account),
                     new ProjectedTokenManagerOptions { RootDirectory = root.FullName }, new HttpTokenRequester(access));
                 await tokens.StartAsync(ct);
-                var startInfo = ProcessStart(pod, tokens, client.Endpoint, client.CaBundleFile);
+
+                // EKS Pod Identity: the node's agent, on loopback for this pod only, signing eks-auth calls with the caller's keys.
+                await using var agent = UsesContainerCredentials(pod)
+                    ? await PodIdentityAgentServer.StartAsync(LoopbackAgent, client.EksAuth(parse.GetValue(cluster)!), cancellationToken: ct)
+                    : null;
+                var startInfo = ProcessStart(pod, tokens, client.Endpoint, client.CaBundleFile, agent?.Addresses[0]);
                 return await RunAsync(startInfo, argv, ct);
             }
             finally
@@ -57,6 +64,21 @@ internal static class PodRunCommand
         pod.Subcommands.Add(command);
         return pod;
     }
+
+    /// <summary>
+    /// The agent of <c>pod run</c>: loopback only (every SDK accepts an <c>http://127.0.0.1</c> full URI), a free port, and
+    /// a generous eks-auth timeout for a server on a busy laptop. Other local users reach the port but not the pod's token,
+    /// which lives in a directory only the pod's user can read, and the agent serves nothing without a token eks-auth accepts.
+    /// </summary>
+    private static readonly PodIdentityAgentOptions LoopbackAgent = new()
+    {
+        BindHosts = ["127.0.0.1"],
+        Port = 0,
+        EksAuthTimeout = TimeSpan.FromSeconds(30),
+    };
+
+    private static bool UsesContainerCredentials(JsonObject pod) =>
+        pod["spec"]?["containers"]?[0]?["env"]?.AsArray().Any(e => e?.Text("name") == "AWS_CONTAINER_CREDENTIALS_FULL_URI") == true;
 
     private static JsonObject PodManifest(string ns, string name, string serviceAccount, string[] argv, string[] env) => new()
     {
@@ -112,7 +134,7 @@ internal static class PodRunCommand
     /// The container's env with each volume mount path mapped to the local volume directory, plus endpoint overrides.
     /// Nothing else from the caller's environment leaks in: in particular no credentials.
     /// </summary>
-    private static ProcessStartInfo ProcessStart(JsonObject pod, ProjectedTokenManager tokens, string endpoint, string? caBundle)
+    private static ProcessStartInfo ProcessStart(JsonObject pod, ProjectedTokenManager tokens, string endpoint, string? caBundle, string? agent)
     {
         var container = pod["spec"]!["containers"]![0]!;
         var mounts = (container["volumeMounts"]?.AsArray() ?? [])
@@ -140,6 +162,12 @@ internal static class PodRunCommand
             }
 
             start.Environment[variable.Text("name")!] = value;
+        }
+
+        if (agent is not null)
+        {
+            // The admission wrote the node's link-local agent address; here the agent is this process's loopback listener.
+            start.Environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = agent + PodIdentityAgent.CredentialsPath;
         }
 
         start.Environment["AWS_ENDPOINT_URL"] = endpoint;

@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using Irsa.EndToEnd.Tests.Infrastructure;
+
+namespace Irsa.EndToEnd.Tests;
+
+/// <summary>
+/// EKS Pod Identity as a user sets it up: a role that trusts <c>pods.eks.amazonaws.com</c>, associations made with the AWS
+/// CLI in two clusters (no OIDC provider anywhere), and unmodified clients inside <c>irsa pod run</c> getting credentials
+/// through the container credentials provider from the loopback agent.
+/// </summary>
+public sealed class PodIdentityDemo : IAsyncLifetime
+{
+    public IrsaProcess Irsa { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        await Irsa.InitializeAsync();
+        await Ok(Irsa.IrsaAsync("cluster", "create", "demo"));
+        await Ok(Irsa.IrsaAsync("cluster", "create", "second"));
+        await Ok(Irsa.AwsAsync("iam", "create-role", "--role-name", "pi-app", "--assume-role-policy-document",
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}]}"""));
+
+        // One namespace may list the bucket, by the session tag EKS Pod Identity adds; others may not.
+        await Ok(Irsa.AwsAsync("iam", "put-role-policy", "--role-name", "pi-app", "--policy-name", "by-namespace", "--policy-document",
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::pi-bucket","Condition":{"StringEquals":{"aws:PrincipalTag/kubernetes-namespace":"default"}}}]}"""));
+        await Ok(Irsa.AwsAsync("s3", "mb", "s3://pi-bucket"));
+
+        var roleArn = JsonNode.Parse((await Ok(Irsa.AwsAsync("iam", "get-role", "--role-name", "pi-app", "--output", "json"))).StandardOutput)!["Role"]!["Arn"]!.GetValue<string>();
+        foreach (var (cluster, ns) in new[] { ("demo", "default"), ("demo", "other"), ("second", "default") })
+        {
+            using var kube = await KubeApi.FromKubeconfigAsync(Irsa, cluster);
+            if (ns != "default")
+            {
+                var (created, body) = await kube.SendAsync(HttpMethod.Post, "/api/v1/namespaces",
+                    new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } });
+                Assert.True(created == 201, body.ToJsonString());
+            }
+
+            var (status, account) = await kube.SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/serviceaccounts",
+                new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ServiceAccount", ["metadata"] = new JsonObject { ["name"] = "app" } });
+            Assert.True(status == 201, account.ToJsonString());
+            await Ok(Irsa.AwsAsync("eks", "create-pod-identity-association", "--cluster-name", cluster, "--namespace", ns,
+                "--service-account", "app", "--role-arn", roleArn));
+        }
+    }
+
+    public Task DisposeAsync() => Irsa.DisposeAsync();
+
+    public Task<ToolResult> PodRunAsync(string cluster, string ns, params string[] command) =>
+        Irsa.IrsaAsync(["pod", "run", "--cluster", cluster, "--namespace", ns, "--service-account", "app", "--", .. command]);
+
+    public static async Task<ToolResult> Ok(Task<ToolResult> run)
+    {
+        var result = await run;
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result;
+    }
+}
+
+public sealed class PodIdentityTests(PodIdentityDemo demo) : IClassFixture<PodIdentityDemo>
+{
+    private static string Arn(ToolResult result) => JsonNode.Parse(result.StandardOutput)!["Arn"]!.GetValue<string>();
+
+    [Fact]
+    public async Task Aws_cli_in_a_pod_gets_the_associated_role_through_the_container_provider()
+    {
+        var result = await PodIdentityDemo.Ok(demo.PodRunAsync("demo", "default", "sh", "-c", "export HOME=\"$(mktemp -d)\"; exec aws sts get-caller-identity"));
+
+        Assert.Contains(":assumed-role/pi-app/eks-demo-app-", Arn(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Boto3_default_chain_in_a_pod_gets_the_associated_role()
+    {
+        var result = await PodIdentityDemo.Ok(demo.PodRunAsync("demo", "default", "python3", Path.Combine(Tool.RepositoryRoot, "test/clients/python/caller_identity.py")));
+
+        Assert.Contains(":assumed-role/pi-app/eks-demo-app-", Arn(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Javascript_sdk_default_chain_in_a_pod_gets_the_associated_role()
+    {
+        var result = await PodIdentityDemo.Ok(demo.PodRunAsync("demo", "default", "node", Path.Combine(Tool.RepositoryRoot, "test/clients/js/caller-identity.mjs")));
+
+        Assert.Contains(":assumed-role/pi-app/eks-demo-app-", Arn(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task One_role_serves_two_clusters_without_any_OIDC_provider()
+    {
+        var result = await PodIdentityDemo.Ok(demo.PodRunAsync("second", "default", "sh", "-c", "export HOME=\"$(mktemp -d)\"; exec aws sts get-caller-identity"));
+        var providers = await PodIdentityDemo.Ok(demo.Irsa.AwsAsync("iam", "list-open-id-connect-providers", "--output", "json"));
+
+        Assert.Contains(":assumed-role/pi-app/eks-second-app-", Arn(result), StringComparison.Ordinal);
+        Assert.Empty(JsonNode.Parse(providers.StandardOutput)!["OpenIDConnectProviderList"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_namespace_session_tag_condition_allows_one_namespace_and_denies_another()
+    {
+        var allowed = await demo.PodRunAsync("demo", "default", "sh", "-c", "export HOME=\"$(mktemp -d)\"; exec aws s3 ls s3://pi-bucket");
+        var denied = await demo.PodRunAsync("demo", "other", "sh", "-c", "export HOME=\"$(mktemp -d)\"; exec aws s3 ls s3://pi-bucket");
+
+        Assert.True(allowed.ExitCode == 0, allowed.ToString());
+        Assert.NotEqual(0, denied.ExitCode);
+        Assert.Contains("AccessDenied", denied.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_pod_sees_a_loopback_agent_and_its_token_file_only_and_a_forged_token_gets_nothing()
+    {
+        const string Script = """
+            import json, os, stat, urllib.request, urllib.error
+            uri = os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+            token_file = os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"]
+            def ask(token):
+                try:
+                    with urllib.request.urlopen(urllib.request.Request(uri, headers={"Authorization": token})) as r:
+                        return r.status, r.read().decode()
+                except urllib.error.HTTPError as e:
+                    return e.code, e.read().decode()
+            forged = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJwb2RzLmVrcy5hbWF6b25hd3MuY29tIn0.c2ln"
+            print(json.dumps({"uri": uri, "mode": stat.S_IMODE(os.stat(os.path.dirname(os.path.realpath(token_file))).st_mode),
+                "forged": ask(forged), "real": ask(open(token_file).read())[0],
+                "keys": sorted(k for k in os.environ if k.startswith("AWS_ACCESS") or k.startswith("AWS_SECRET"))}))
+            """;
+        var result = await PodIdentityDemo.Ok(demo.PodRunAsync("demo", "default", "python3", "-c", Script));
+        var report = JsonNode.Parse(result.StandardOutput)!;
+
+        Assert.StartsWith("http://127.0.0.1:", report["uri"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, report["mode"]!.GetValue<int>() & 0b000_000_111); // no access for other users
+        Assert.Equal(400, report["forged"]![0]!.GetValue<int>());
+        Assert.Contains("InvalidTokenException", report["forged"]![1]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(200, report["real"]!.GetValue<int>());
+        Assert.Empty(report["keys"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task The_trail_records_the_pod_and_its_session_tags()
+    {
+        await PodIdentityDemo.Ok(demo.PodRunAsync("demo", "default", "sh", "-c", "export HOME=\"$(mktemp -d)\"; exec aws sts get-caller-identity"));
+        var lookup = await PodIdentityDemo.Ok(demo.Irsa.AwsAsync("cloudtrail", "lookup-events", "--lookup-attributes",
+            "AttributeKey=EventName,AttributeValue=AssumeRoleForPodIdentity", "--output", "json"));
+
+        var record = JsonNode.Parse(JsonNode.Parse(lookup.StandardOutput)!["Events"]![0]!["CloudTrailEvent"]!.GetValue<string>())!;
+        var tags = record["additionalEventData"]!["sessionTags"]!;
+        Assert.Equal("app", tags["kubernetes-service-account"]!.GetValue<string>());
+        Assert.StartsWith("app-", tags["kubernetes-pod-name"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("app-", record["additionalEventData"]!["kubernetes"]!["podName"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+}
