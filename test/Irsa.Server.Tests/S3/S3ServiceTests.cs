@@ -5,8 +5,11 @@ using System.Xml.Linq;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
 using Irsa.Core.Security;
 using Irsa.Iam.Accounts;
+using Irsa.Server.Tests.Aws;
 using Irsa.SigV4;
 using Irsa.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,6 +59,44 @@ public sealed class S3ServiceTests : IAsyncLifetime
         var after = await Assert.ThrowsAsync<AmazonS3Exception>(() => stranger.GetObjectAsync("shared-a", "report.txt"));
         Assert.Equal("AccessDenied", after.ErrorCode);
         Assert.EndsWith("because no resource-based policy allows the s3:GetObject action", after.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cross_account_reads_also_need_the_callers_own_identity_policy()
+    {
+        using var owner = Client(_server.Admin);
+        await owner.PutBucketAsync("shared-b");
+        await owner.PutObjectAsync(new PutObjectRequest { BucketName = "shared-b", Key = "report.txt", ContentBody = "numbers" });
+        await owner.PutBucketPolicyAsync("shared-b", $$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{OtherAccount}}:root"},
+              "Action":"s3:GetObject","Resource":"arn:aws:s3:::shared-b/*"}]}
+            """);
+        // In the other account: a role with no permissions, assumed by that account's admin.
+        var other = await OtherAccountAdminAsync();
+        var trust = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{OtherAccount}}:root"},"Action":"sts:AssumeRole"}]}""";
+        var created = await AwsCalls.IamAsync(_server, "Action=CreateRole&RoleName=reader&AssumeRolePolicyDocument=" + AwsCalls.Escape(trust), other);
+        Assert.True(created.Status == HttpStatusCode.OK, created.Body);
+        using var sts = new AmazonSecurityTokenServiceClient(new BasicAWSCredentials(other.AccessKeyId, other.SecretAccessKey),
+            new AmazonSecurityTokenServiceConfig { ServiceURL = _server.Url, AuthenticationRegion = "us-east-1" });
+        var session = (await sts.AssumeRoleAsync(new AssumeRoleRequest
+        {
+            RoleArn = $"arn:aws:iam::{OtherAccount}:role/reader",
+            RoleSessionName = "cross",
+        })).Credentials;
+        using var reader = new AmazonS3Client(new SessionAWSCredentials(session.AccessKeyId, session.SecretAccessKey, session.SessionToken),
+            new AmazonS3Config { ServiceURL = _server.Url, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+
+        // The bucket's grant to the account is one side; across accounts the role's own policies must allow too.
+        var denied = await Assert.ThrowsAsync<AmazonS3Exception>(() => reader.GetObjectAsync("shared-b", "report.txt"));
+        Assert.Equal("AccessDenied", denied.ErrorCode);
+        Assert.Contains($"arn:aws:sts::{OtherAccount}:assumed-role/reader/cross", denied.Message, StringComparison.Ordinal);
+        Assert.EndsWith("because no identity-based policy allows the s3:GetObject action", denied.Message, StringComparison.Ordinal);
+
+        var granted = await AwsCalls.IamAsync(_server, "Action=PutRolePolicy&RoleName=reader&PolicyName=read&PolicyDocument=" + AwsCalls.Escape(
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::shared-b/*"}]}"""), other);
+        Assert.True(granted.Status == HttpStatusCode.OK, granted.Body);
+        using var read = await reader.GetObjectAsync("shared-b", "report.txt");
+        Assert.Equal("numbers", await new StreamReader(read.ResponseStream).ReadToEndAsync());
     }
 
     [Fact]
