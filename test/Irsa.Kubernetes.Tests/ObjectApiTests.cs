@@ -108,6 +108,30 @@ public sealed class ObjectApiTests
     }
 
     [Fact]
+    public async Task A_watch_from_a_revision_older_than_the_change_log_gets_410_expired()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        await cluster.Store.TransactAsync(async session =>
+        {
+            for (var i = 0; i < KubernetesObjectStore.RetainedChanges + 5; i++)
+            {
+                await session.PutAsync(KubernetesObjectStore.Revisions, TestCluster.ClusterId, "{}");
+            }
+
+            return true;
+        });
+
+        var watch = await cluster.SendAsync("GET", "/api/v1/namespaces/default/pods?watch=true&resourceVersion=2");
+
+        Assert.Equal(200, watch.StatusCode);
+        var error = JsonNode.Parse(watch.Body.Trim())!;
+        Assert.Equal("ERROR", error["type"]!.GetValue<string>());
+        Assert.Equal(410, error["object"]!["code"]!.GetValue<int>());
+        Assert.Equal("Expired", error["object"]!["reason"]!.GetValue<string>());
+        Assert.StartsWith("too old resource version: 2 (", error["object"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rbac_decides_for_service_accounts_and_self_reviews_agree()
     {
         await using var cluster = await TestCluster.StartAsync();

@@ -28,6 +28,9 @@ internal sealed class TestCluster : IKubernetesCluster, IKubernetesClusterDirect
 
     public KubernetesApi Api { get; }
 
+    /// <summary>The cluster's store, for tests that set up state the API cannot reach quickly.</summary>
+    public IDocumentStore Store => _store;
+
     public MemoryAuditSink Audit { get; } = new();
 
     public ListLogger Log { get; } = new();
