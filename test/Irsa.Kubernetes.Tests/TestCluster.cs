@@ -28,6 +28,9 @@ internal sealed class TestCluster : IKubernetesCluster, IKubernetesClusterDirect
 
     public KubernetesApi Api { get; }
 
+    /// <summary>The cluster's store, for tests that set up state the API cannot reach quickly.</summary>
+    public IDocumentStore Store => _store;
+
     public MemoryAuditSink Audit { get; } = new();
 
     public ListLogger Log { get; } = new();
@@ -67,11 +70,16 @@ internal sealed class TestCluster : IKubernetesCluster, IKubernetesClusterDirect
     public async Task<TestResponse> SendAsync(string method, string path, string? body = null, string? token = null,
         string clusterId = ClusterId, Dictionary<string, string>? headers = null)
     {
-        headers = new Dictionary<string, string>(headers ?? [], StringComparer.OrdinalIgnoreCase)
+        var given = headers ?? [];
+        headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             ["Content-Type"] = "application/json",
             ["User-Agent"] = "irsa-test/1.0",
         };
+        foreach (var (name, value) in given)
+        {
+            headers[name] = value;
+        }
         token ??= AdminToken;
         if (token.Length > 0)
         {
@@ -90,6 +98,20 @@ internal sealed class TestCluster : IKubernetesCluster, IKubernetesClusterDirect
         };
         var writer = new CapturingWriter();
         await Api.HandleAsync(clusterId, request, writer, CancellationToken.None);
+        return writer.Response!;
+    }
+
+    /// <summary>Sends a raw body with the admin token (protobuf requests).</summary>
+    public async Task<TestResponse> SendBytesAsync(string method, string path, byte[] body, string contentType)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Content-Type"] = contentType,
+            ["Authorization"] = "Bearer " + AdminToken,
+        };
+        var request = new KubernetesHttpRequest { Method = method, Path = path, Headers = headers, Body = new MemoryStream(body) };
+        var writer = new CapturingWriter();
+        await Api.HandleAsync(ClusterId, request, writer, CancellationToken.None);
         return writer.Response!;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Irsa.Cluster.Errors;
 using System.Text.Json.Nodes;
 using k8s.Models;
 
@@ -26,17 +27,40 @@ internal sealed class KubernetesRequest(KubernetesExchange exchange, IKubernetes
 
     public FieldValidation FieldValidation => KubernetesDecoder.ParseFieldValidation(Input.QueryParameter("fieldValidation"));
 
+    /// <summary>kube-apiserver's limit on a request body (<c>--max-request-bytes</c> default: 3 MiB).</summary>
+    public const int MaxBodyBytes = 3 * 1024 * 1024;
+
+    /// <summary>The body, read once and bounded: past <see cref="MaxBodyBytes"/> the request is a 413, as kube-apiserver's.</summary>
     public async Task<byte[]> ReadBodyAsync()
     {
         if (exchange.RequestBody is null)
         {
+            if (long.TryParse(Input.Header("Content-Length"), CultureInfo.InvariantCulture, out var declared) && declared > MaxBodyBytes)
+            {
+                throw TooLarge();
+            }
+
             using var buffer = new MemoryStream();
-            await Input.Body.CopyToAsync(buffer, Aborted);
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await Input.Body.ReadAsync(chunk, Aborted)) > 0)
+            {
+                if (buffer.Length + read > MaxBodyBytes)
+                {
+                    throw TooLarge();
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
             exchange.RequestBody = buffer.ToArray();
         }
 
         return exchange.RequestBody;
     }
+
+    private static KubernetesStatusException TooLarge() => new(new KubernetesStatus(413, "RequestEntityTooLarge",
+        string.Create(CultureInfo.InvariantCulture, $"Request entity too large: limit is {MaxBodyBytes}")));
 
     /// <summary>The body as a JSON object: JSON as sent, or a typed client's protobuf translated (<see cref="KubernetesProtobuf"/>).</summary>
     public async Task<JsonObject> ReadJsonAsync(string kind)

@@ -403,12 +403,12 @@ internal sealed class ObjectHandler(IDocumentStore store, TimeProvider time, IRe
 
     private static string Key(KubernetesRequest request, ResourceType type, string name) => type.Key(request.ClusterId, request.Route.Namespace, name);
 
-    private static KubernetesReply Reply(KubernetesRequest request, ResourceType type, int status, JsonObject value)
+    private KubernetesReply Reply(KubernetesRequest request, ResourceType type, int status, JsonObject value)
     {
         if (ObjectTable.IsRequested(request.Input.Header("Accept")))
         {
             var metadata = new JsonObject { ["resourceVersion"] = value["metadata"]?["resourceVersion"]?.DeepClone() };
-            return KubernetesReply.Json(status, ObjectTable.Build(type, [value], metadata, request.Input.QueryParameter("includeObject"), DateTimeOffset.UtcNow));
+            return KubernetesReply.Json(status, ObjectTable.Build(type, [value], metadata, request.Input.QueryParameter("includeObject"), time.GetUtcNow()));
         }
 
         return KubernetesReply.Json(status, value);

@@ -233,6 +233,34 @@ public sealed class KubectlTests(KubectlCluster cluster) : IClassFixture<Kubectl
     }
 
     [Fact]
+    public async Task An_annotation_added_with_kubectl_is_what_the_next_pods_admission_sees()
+    {
+        Succeeded(await cluster.RunAsync("create", "namespace", "irsa-flow"));
+        Succeeded(await cluster.RunAsync("-n", "irsa-flow", "create", "serviceaccount", "s3-reader"));
+        Succeeded(await cluster.RunAsync("-n", "irsa-flow", "annotate", "sa", "s3-reader", "eks.amazonaws.com/role-arn=arn:aws:iam::111122223333:role/s3-reader"));
+        const string Manifest = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: app
+              namespace: irsa-flow
+            spec:
+              serviceAccountName: s3-reader
+              containers:
+              - name: app
+                image: amazon/aws-cli
+            """;
+
+        Succeeded(await cluster.RunWithInputAsync(Manifest, "apply", "-f", "-"));
+        var pod = await cluster.RunAsync("-n", "irsa-flow", "get", "pod", "app", "-o", "json");
+
+        Succeeded(pod);
+        var env = JsonNode.Parse(pod.Output)!["spec"]!["containers"]![0]!["env"]!.AsArray();
+        Assert.Contains(env, e => e!["name"]!.GetValue<string>() == "AWS_ROLE_ARN" && e["value"]!.GetValue<string>() == "arn:aws:iam::111122223333:role/s3-reader");
+        Assert.Contains(env, e => e!["name"]!.GetValue<string>() == "AWS_WEB_IDENTITY_TOKEN_FILE");
+    }
+
+    [Fact]
     public async Task Create_token_prints_a_token_for_the_requested_audience_and_duration()
     {
         var result = await cluster.RunAsync("create", "token", "default", "--audience", "sts.amazonaws.com", "--duration", "1h");
@@ -272,6 +300,8 @@ public sealed class KubectlTests(KubectlCluster cluster) : IClassFixture<Kubectl
         var elsewhere = await cluster.RunWithAsync(kubeconfig, null, "-n", "default", "get", "pods");
         var canList = await cluster.RunWithAsync(kubeconfig, null, "-n", "rbac-flow", "auth", "can-i", "list", "pods");
         var canCreate = await cluster.RunWithAsync(kubeconfig, null, "-n", "rbac-flow", "auth", "can-i", "create", "pods");
+        var rules = await cluster.RunWithAsync(kubeconfig, null, "-n", "rbac-flow", "auth", "can-i", "--list");
+        var bindings = await cluster.RunAsync("-n", "rbac-flow", "get", "rolebindings", "-o", "wide");
 
         Assert.True(list.Code == 0, list.Error);
         Assert.Equal("No resources found in rbac-flow namespace.\n", list.Error);
@@ -284,6 +314,10 @@ public sealed class KubectlTests(KubectlCluster cluster) : IClassFixture<Kubectl
         Assert.Equal("yes\n", canList.Output);
         Assert.Equal(1, canCreate.Code);
         Assert.Equal("no\n", canCreate.Output);
+        Assert.True(rules.Code == 0, rules.Error);
+        Assert.Matches(@"(?m)^pods\s+\[\]\s+\[\]\s+\[get list watch\]$", rules.Output);
+        Assert.Matches(@"(?m)^selfsubjectaccessreviews.authorization.k8s.io\s+\[\]\s+\[\]\s+\[create\]$", rules.Output);
+        Assert.Matches(@"(?m)^reader-view\s+ClusterRole/view\s+\S+\s+rbac-flow/reader$", bindings.Output);
     }
 
     [Fact]
