@@ -81,6 +81,9 @@ public sealed record CallerSession(
     /// <summary>When the session's credentials were issued (CloudTrail's <c>sessionContext.attributes.creationDate</c>).</summary>
     public DateTimeOffset? IssuedAt { get; init; }
 
+    /// <summary>Keys of <see cref="SessionTags"/> that pass on to sessions this one assumes by role chaining (<c>TransitiveTagKeys</c>).</summary>
+    public IReadOnlyList<string> TransitiveTagKeys { get; init; } = [];
+
     /// <summary>The IAM OIDC provider the session was federated through, if any (CloudTrail's <c>webIdFederationData</c>).</summary>
     public string? FederatedProvider { get; init; }
 

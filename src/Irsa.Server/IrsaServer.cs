@@ -135,6 +135,7 @@ public sealed class IrsaServer : IAsyncDisposable
                 Directory = data.CloudTrail,
                 HomeRegion = options.Region,
                 Retention = options.AuditRetention,
+                SyncInterval = options.AuditSyncInterval,
             }, protector, time));
         }
 

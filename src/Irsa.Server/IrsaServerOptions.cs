@@ -85,6 +85,12 @@ public sealed class IrsaServerOptions
     /// <summary>How long the CloudTrail trail keeps records, log files and digests (CloudTrail's LookupEvents window is 90 days).</summary>
     public TimeSpan AuditRetention { get; init; } = TimeSpan.FromDays(90);
 
+    /// <summary>
+    /// How long after an answered call its trail record may wait for an fsync (it is committed, so it survives a killed
+    /// process, before the call is answered); <c>null</c>: fsync before answering, so records also survive a power loss.
+    /// </summary>
+    public TimeSpan? AuditSyncInterval { get; init; } = Irsa.Audit.Journal.AuditTrailOptions.DefaultSyncInterval;
+
     /// <summary>Whether AWS calls are recorded in the CloudTrail trail. Off only to measure what the trail costs.</summary>
     public bool AuditTrail { get; init; } = true;
 
@@ -125,6 +131,11 @@ public sealed class IrsaServerOptions
         if (AuditRetention < TimeSpan.FromDays(1))
         {
             errors.Add("--audit-retention-days must be at least 1");
+        }
+
+        if (AuditSyncInterval is { } sync && (sync <= TimeSpan.Zero || sync > TimeSpan.FromMinutes(1)))
+        {
+            errors.Add("--audit-sync-ms must be between 0 (fsync before every answer) and 60000");
         }
 
         if (PublicUrl is not null && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var publicUri) || (publicUri.Scheme != "http" && publicUri.Scheme != "https") || !string.IsNullOrEmpty(publicUri.Query)))

@@ -48,7 +48,7 @@ internal static class ServerComposition
         services.AddSingleton<IPodLivenessCheck, ClusterPodLivenessCheck>();
         services.AddSingleton<IClusterIssuerDirectory, ClusterIssuerDirectory>();
         services.AddSingleton(sp => new CachingWebIdentityDirectory(
-            new IamWebIdentityDirectory(sp.GetRequiredService<IamQueries>()), sp.GetRequiredService<TimeProvider>()));
+            new IamWebIdentityDirectory(sp.GetRequiredService<IamQueries>(), sp.GetRequiredService<PrincipalPolicyResolver>()), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => StsApi.Create(
             sp.GetRequiredService<CachingWebIdentityDirectory>(),
             sp.GetRequiredService<SessionKeyStore>().LoadOrCreateAsync(CancellationToken.None).GetAwaiter().GetResult(),
@@ -58,7 +58,11 @@ internal static class ServerComposition
             clusters: sp.GetRequiredService<IClusterIssuerDirectory>(),
             logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcKeySource).FullName!)));
         services.AddSingleton<ClusterService>();
-        services.AddSingleton<EksApi>();
+        services.AddSingleton<PodIdentityAssociations>();
+        services.AddSingleton(sp => new EksApi(sp.GetRequiredService<ClusterService>(), sp.GetRequiredService<ServerContext>(), sp.GetRequiredService<TimeProvider>())
+        {
+            PodIdentity = sp.GetRequiredService<PodIdentityAssociations>(),
+        });
         services.AddSingleton<AccessEntriesApi>();
 
         // Each cluster's Kubernetes API: EKS tokens authenticate IAM identities, access entries' policies authorize them.
@@ -74,7 +78,9 @@ internal static class ServerComposition
         services.AddSingleton<S3Api>();
         services.AddSingleton(sp => AwsOperations.Create(sp.GetRequiredService<Irsa.Iam.IamApi>(), sp.GetRequiredService<IamActionCatalog>(),
             sp.GetRequiredService<StsApi>(), sp.GetRequiredService<EksApi>(), sp.GetRequiredService<AccessEntriesApi>(), sp.GetRequiredService<S3Api>(),
-            sp.GetService<AuditTrail>()));
+            sp.GetService<AuditTrail>(), sp.GetRequiredService<AccessKeys>(),
+            new AccountApi(new IamBootstrap(sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<SecretProtector>(), sp.GetRequiredService<TimeProvider>()),
+                () => sp.GetRequiredService<ServerContext>().AccountId)));
         services.AddSingleton<IAwsCallAudit>(sp => sp.GetService<AuditTrail>() is { } trail
             ? new CloudTrailAudit(trail, sp.GetRequiredService<ServerContext>())
             : new NoAwsCallAudit());

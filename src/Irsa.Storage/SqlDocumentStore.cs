@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Irsa.Storage.Caching;
 
 namespace Irsa.Storage;
 
@@ -15,7 +16,26 @@ public sealed class SqlDocumentStore : IDocumentStore
     private const int MaxAttempts = 30;
     private readonly SqlDialect _dialect;
 
-    private SqlDocumentStore(SqlDialect dialect) => _dialect = dialect;
+    /// <summary>Reads served from memory; <c>null</c> when writes of other processes could go unheard.</summary>
+    private readonly DocumentCache? _cache;
+
+    /// <summary>Hears other nodes' writes, where they share the database.</summary>
+    private readonly IAsyncDisposable? _watch;
+
+    private SqlDocumentStore(SqlDialect dialect)
+    {
+        _dialect = dialect;
+        if (dialect.SeesEveryWrite)
+        {
+            _cache = new DocumentCache();
+        }
+        else
+        {
+            var cache = DocumentCache.Suspended();
+            _watch = dialect.WatchOtherWriters(cache);
+            _cache = _watch is null ? null : cache;
+        }
+    }
 
     /// <summary>Opens the store and applies pending schema migrations.</summary>
     public static async Task<SqlDocumentStore> OpenAsync(SqlDialect dialect, CancellationToken cancellationToken = default)
@@ -34,8 +54,15 @@ public sealed class SqlDocumentStore : IDocumentStore
             await using var transaction = await _dialect.BeginAsync(connection, cancellationToken);
             try
             {
-                var result = await work(new Session(connection, transaction));
+                var session = new Session(connection, transaction);
+                var result = await work(session);
+                if (session.Written.Count > 0)
+                {
+                    await _dialect.AnnounceWritesAsync(connection, transaction, session.Written, cancellationToken);
+                }
+
                 await transaction.CommitAsync(cancellationToken);
+                _cache?.Invalidate(session.Written);
                 return result;
             }
             catch (DbException ex) when (attempt < MaxAttempts && _dialect.IsTransient(ex))
@@ -50,21 +77,57 @@ public sealed class SqlDocumentStore : IDocumentStore
 
     public async Task<StoredDocument?> GetAsync(string collection, string key, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _dialect.OpenAsync(cancellationToken);
-        return await new Session(connection, null).GetAsync(collection, key);
+        if (_cache?.TryGet(collection, key, out var cached) == true)
+        {
+            return cached;
+        }
+
+        var generation = _cache?.Generation(collection) ?? 0;
+        StoredDocument? document;
+        await using (var connection = await _dialect.OpenAsync(cancellationToken))
+        {
+            document = await new Session(connection, null).GetAsync(collection, key);
+        }
+
+        _cache?.Add(collection, key, generation, document);
+        return document;
     }
 
     public async Task<IReadOnlyList<StoredDocument>> ListAsync(string collection, string keyPrefix = "", string? afterKey = null,
         int limit = int.MaxValue, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _dialect.OpenAsync(cancellationToken);
-        return await new Session(connection, null).ListAsync(collection, keyPrefix, afterKey, limit);
+        var query = new DocumentCache.ListQuery(keyPrefix, afterKey, limit);
+        if (_cache?.TryList(collection, query, out var cached) == true)
+        {
+            return cached;
+        }
+
+        var generation = _cache?.Generation(collection) ?? 0;
+        IReadOnlyList<StoredDocument> documents;
+        await using (var connection = await _dialect.OpenAsync(cancellationToken))
+        {
+            documents = await new Session(connection, null).ListAsync(collection, keyPrefix, afterKey, limit);
+        }
+
+        _cache?.AddList(collection, query, generation, documents);
+        return documents;
     }
 
-    public ValueTask DisposeAsync() => _dialect.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_watch is not null)
+        {
+            await _watch.DisposeAsync();
+        }
+
+        await _dialect.DisposeAsync();
+    }
 
     private sealed class Session(DbConnection connection, DbTransaction? transaction) : IDocumentSession
     {
+        /// <summary>The collections this transaction wrote, whose cached reads its commit ends.</summary>
+        public HashSet<string> Written { get; } = new(StringComparer.Ordinal);
+
         public async Task<StoredDocument?> GetAsync(string collection, string key)
         {
             await using var command = Command("SELECT version, body FROM documents WHERE collection = @c AND doc_key = @k", collection, key);
@@ -100,6 +163,7 @@ public sealed class SqlDocumentStore : IDocumentStore
                 throw new ConcurrencyConflictException(collection, key);
             }
 
+            Written.Add(collection);
             var version = (current?.Version ?? 0) + 1;
             await using var command = Command(
                 "INSERT INTO documents (collection, doc_key, version, body) VALUES (@c, @k, @v, @b) " +
@@ -113,6 +177,7 @@ public sealed class SqlDocumentStore : IDocumentStore
 
         public async Task<bool> DeleteAsync(string collection, string key)
         {
+            Written.Add(collection);
             await using var command = Command("DELETE FROM documents WHERE collection = @c AND doc_key = @k", collection, key);
             return await command.ExecuteNonQueryAsync() > 0;
         }

@@ -42,5 +42,15 @@ public static class StsErrors
     public static AwsError PackedPolicyTooLarge(int percent) =>
         new("PackedPolicyTooLarge", $"Packed policy consumes {percent}% of allotted space, please use smaller policy.", 400);
 
+    /// <summary>Tags alone over their budget: AWS words this one differently from the policy overflow.</summary>
+    public static AwsError PackedTagsTooLarge(int percent) =>
+        new("PackedPolicyTooLarge", $"Packed size of session tags consumes {percent}% of allotted space.", 400);
+
+    /// <summary>AWS's denial of an AWS principal: no reason is given, and a missing role reads the same.</summary>
+    public static AwsError NotAuthorized(string principalArn, string action, string resourceArn) =>
+        AwsError.AccessDenied($"User: {principalArn} is not authorized to perform: {action} on resource: {resourceArn}");
+
+    public const string SessionCredentialsMessage = "Cannot call GetSessionToken with session credentials";
+
     public static AwsError NoProvider(string issuer) => InvalidIdentityToken($"No OpenIDConnect provider found in your account for {issuer}");
 }

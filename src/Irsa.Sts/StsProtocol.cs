@@ -11,6 +11,12 @@ public static class StsProtocol
 
     public const string GetCallerIdentity = "GetCallerIdentity";
 
+    public const string AssumeRole = "AssumeRole";
+
+    public const string GetSessionToken = "GetSessionToken";
+
+    public const string GetAccessKeyInfo = "GetAccessKeyInfo";
+
     /// <summary>
     /// Whether an action is unsigned: the host must not require (nor reject on) a signature for it, since SDKs send it
     /// anonymously and some sign it anyway.

@@ -43,10 +43,13 @@ public sealed class StsResult
     /// </summary>
     public WebIdentityCaller? WebIdentity { get; }
 
+    /// <summary>The <c>PackedPolicySize</c> the response reported, when it reported one.</summary>
+    public int? PackedPolicySize { get; private init; }
+
     public bool IsSuccess => Error is null;
 
-    public static StsResult Success(byte[] body, RoleSession? issuedSession = null, WebIdentityCaller? webIdentity = null) =>
-        new(body, null, issuedSession, null, null, webIdentity);
+    public static StsResult Success(byte[] body, RoleSession? issuedSession = null, WebIdentityCaller? webIdentity = null, int? packedPolicySize = null) =>
+        new(body, null, issuedSession, null, null, webIdentity) { PackedPolicySize = packedPolicySize };
 
     public static StsResult Failure(AwsError error, string? detail = null) => new(null, error, null, detail, null, null);
 

@@ -87,7 +87,10 @@ public sealed class AdmissionHandler
         // Container credentials are checked first and win over IRSA; they never wait for the SA.
         if (_identities.Contains(@namespace, serviceAccount))
         {
-            var mutation = _mutator.Mutate(pod, _serviceAccounts.Find(@namespace, serviceAccount), isContainerCredentialsIdentity: true);
+            var account = _serviceAccounts.Find(@namespace, serviceAccount);
+            var mutation = _mutator.Options.WebIdentityBesideContainerCredentials
+                ? _mutator.MutateWithBothMechanisms(pod, account)
+                : _mutator.Mutate(pod, account, isContainerCredentialsIdentity: true);
             return new AdmissionDecision(AdmissionOutcome.MutatedContainerCredentials, mutation);
         }
 

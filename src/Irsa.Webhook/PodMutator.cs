@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
+using System.Text.Json.Nodes;
 using Irsa.Core.Json;
 using Irsa.Webhook.Json;
+using k8s;
 using k8s.Models;
 
 namespace Irsa.Webhook;
@@ -47,6 +49,31 @@ public sealed class PodMutator
     {
         var config = BuildPatchConfig(pod, serviceAccount, isContainerCredentialsIdentity);
         return config is null ? PodMutation.None : new PodMutation(config, CreatePatch(pod, config));
+    }
+
+    /// <summary>
+    /// The IRSA mutation followed by the Pod Identity mutation of its result, as one patch (the second part's operations
+    /// apply to the pod the first part produced); only the Pod Identity mutation when the account has no role.
+    /// </summary>
+    public PodMutation MutateWithBothMechanisms(V1Pod pod, ServiceAccountInfo? serviceAccount)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        if (Mutate(pod, serviceAccount, isContainerCredentialsIdentity: false) is not { Patch: { } webIdentityPatch })
+        {
+            return Mutate(pod, serviceAccount, isContainerCredentialsIdentity: true);
+        }
+
+        var patched = JsonPatch.Apply(JsonNode.Parse(KubernetesJson.Serialize(pod)), webIdentityPatch)
+            ?? throw new InvalidOperationException("The web identity patch removed the pod.");
+        var podIdentity = Mutate(KubernetesJson.Deserialize<V1Pod>(patched.ToJsonString()), serviceAccount, isContainerCredentialsIdentity: true);
+
+        // Two compact JSON arrays joined into one: "[a,b]" + "[c]" → "[a,b,c]".
+        var second = podIdentity.Patch!;
+        var joined = new byte[webIdentityPatch.Length + second.Length - 1];
+        webIdentityPatch.AsSpan(0, webIdentityPatch.Length - 1).CopyTo(joined);
+        joined[webIdentityPatch.Length - 1] = (byte)',';
+        second.AsSpan(1).CopyTo(joined.AsSpan(webIdentityPatch.Length));
+        return new PodMutation(podIdentity.Config, joined);
     }
 
     /// <summary>

@@ -46,6 +46,14 @@ public sealed class WebhookOptions
     /// <summary>EKS Pod Identity ("container credentials") settings.</summary>
     public ContainerCredentialsOptions ContainerCredentials { get; init; } = new();
 
+    /// <summary>
+    /// When a pod is enrolled in EKS Pod Identity and its ServiceAccount also has a role, inject both mechanisms (the IRSA
+    /// mutation, then the Pod Identity mutation of the result) and let the SDKs choose. Off by default: upstream injects
+    /// only container credentials then. Irsa's in-server admission turns it on, so a pod's SDK resolves the two as its
+    /// default chain orders them (web identity before the container provider in every SDK).
+    /// </summary>
+    public bool WebIdentityBesideContainerCredentials { get; init; }
+
     /// <summary>The web-identity volume name; fixed upstream.</summary>
     public const string WebIdentityVolumeName = "aws-iam-token";
 

@@ -58,6 +58,7 @@ public sealed class CliBadInputTests(CliBadInputTests.Server server) : IClassFix
         { "up non-URL listener", [], ["up", "--data", "{scratch}", "--listen", "not-a-url"] },
         { "up missing certificate", [], ["up", "--data", "{scratch}", "--listen", "https://127.0.0.1:0", "--tls-cert-file", "/nonexistent.crt", "--tls-key-file", "/nonexistent.key"] },
         { "up non-number", [], ["up", "--data", "{scratch}", "--max-token-expiration-seconds", "soon"] },
+        { "up negative audit sync", [], ["up", "--data", "{scratch}", "--listen", "http://127.0.0.1:0", "--audit-sync-ms", "-5"] },
         { "webhook bad duration", [], ["webhook", "serve", "--service-account-lookup-grace-period", "soon"] },
         { "webhook bad TLS version", [], ["webhook", "serve", "--tls-min-version", "9"] },
         { "webhook missing certificate", [], ["webhook", "serve", "--port", "0", "--metrics-port", "0", "--tls-cert-file", "/nonexistent.crt", "--tls-key-file", "/nonexistent.key", "--kubeconfig", "{not-json}"] },

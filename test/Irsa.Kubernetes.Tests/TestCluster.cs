@@ -108,6 +108,29 @@ internal sealed class TestCluster : IKubernetesCluster, IKubernetesClusterDirect
             Response = new TestResponse(response.StatusCode, response.Headers, Encoding.UTF8.GetString(response.Body.Span));
             return Task.CompletedTask;
         }
+
+        public Task<Stream> StartStreamAsync(int statusCode, IReadOnlyList<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
+        {
+            var body = new StreamedBody(this, statusCode, headers);
+            Response = new TestResponse(statusCode, headers, "");
+            return Task.FromResult<Stream>(body);
+        }
+
+        /// <summary>Collects a streamed body; the response's text is updated with each flush.</summary>
+        private sealed class StreamedBody(CapturingWriter owner, int statusCode, IReadOnlyList<KeyValuePair<string, string>> headers) : MemoryStream
+        {
+            public override void Flush()
+            {
+                base.Flush();
+                owner.Response = new TestResponse(statusCode, headers, Encoding.UTF8.GetString(ToArray()));
+            }
+
+            public override Task FlushAsync(CancellationToken cancellationToken)
+            {
+                Flush();
+                return Task.CompletedTask;
+            }
+        }
     }
 }
 

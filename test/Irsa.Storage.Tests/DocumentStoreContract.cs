@@ -20,6 +20,72 @@ public abstract class DocumentStoreContract
     }
 
     [Fact]
+    public async Task A_committed_write_is_what_the_next_read_sees_even_after_reads_were_served()
+    {
+        await using var store = await OpenAsync();
+        await store.TransactAsync(s => s.PutAsync("roles", "r1", "{\"v\":1}"));
+        Assert.Equal("{\"v\":1}", (await store.GetAsync("roles", "r1"))!.Json);
+        Assert.Single(await store.ListAsync("roles"));
+        Assert.Null(await store.GetAsync("roles", "r2"));
+
+        await store.TransactAsync(async s =>
+        {
+            await s.PutAsync("roles", "r1", "{\"v\":2}");
+            return await s.PutAsync("roles", "r2", "{}");
+        });
+
+        Assert.Equal("{\"v\":2}", (await store.GetAsync("roles", "r1"))!.Json);
+        Assert.NotNull(await store.GetAsync("roles", "r2"));
+        Assert.Equal(["r1", "r2"], (await store.ListAsync("roles")).Select(d => d.Key));
+
+        await store.TransactAsync(s => s.DeleteAsync("roles", "r1"));
+        Assert.Null(await store.GetAsync("roles", "r1"));
+        Assert.Equal(["r2"], (await store.ListAsync("roles")).Select(d => d.Key));
+    }
+
+    [Fact]
+    public async Task Reads_racing_writes_never_answer_older_than_a_write_that_returned()
+    {
+        await using var store = await OpenAsync();
+        await store.TransactAsync(s => s.PutAsync("counters", "c", "0"));
+        using var stop = new CancellationTokenSource();
+        // Readers keep the document's old versions in flight while the writer commits new ones.
+        var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await store.GetAsync("counters", "c");
+                await store.ListAsync("counters");
+            }
+        })).ToArray();
+
+        for (var i = 1; i <= 50; i++)
+        {
+            var written = await store.TransactAsync(s => s.PutAsync("counters", "c", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.True((await store.GetAsync("counters", "c"))!.Version >= written);
+            Assert.True(Assert.Single(await store.ListAsync("counters")).Version >= written);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+    }
+
+    [Fact]
+    public async Task A_listed_page_cannot_be_changed_through_the_list_a_caller_was_given()
+    {
+        await using var store = await OpenAsync();
+        await store.TransactAsync(s => s.PutAsync("roles", "r1", "{}"));
+
+        if (await store.ListAsync("roles") is List<StoredDocument> mutable)
+        {
+            mutable.Clear();
+        }
+
+        Assert.Single(await store.ListAsync("roles"));
+        Assert.Single(await store.ListAsync("roles"));
+    }
+
+    [Fact]
     public async Task Expected_version_zero_refuses_to_overwrite_and_changes_nothing()
     {
         await using var store = await OpenAsync();

@@ -40,6 +40,35 @@ public sealed class PostgresDocumentStoreTests : DocumentStoreContract, IAsyncLi
         await drop.ExecuteNonQueryAsync();
     }
 
+    [Fact]
+    public async Task A_node_hears_another_nodes_write_and_stops_answering_its_cached_read()
+    {
+        await using var first = await OpenAsync();
+        await using var second = await OpenAsync();
+        await first.TransactAsync(s => s.PutAsync("roles", "r1", "{\"v\":1}"));
+
+        // The second node reads (and, once its listener is connected, keeps) the first version...
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        Assert.Equal(1, (await second.GetAsync("roles", "r1"))!.Version);
+        Assert.Single(await second.ListAsync("roles"));
+        await Task.Delay(300);
+        Assert.Equal(1, (await second.GetAsync("roles", "r1"))!.Version);
+
+        // ...until the first node's write is announced at its commit.
+        await first.TransactAsync(async s =>
+        {
+            await s.PutAsync("roles", "r1", "{\"v\":2}");
+            return await s.PutAsync("roles", "r2", "{}");
+        });
+        while ((await second.GetAsync("roles", "r1"))!.Version != 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(2, (await second.GetAsync("roles", "r1"))!.Version);
+        Assert.Equal(2, (await second.ListAsync("roles")).Count);
+    }
+
     protected override async Task<IDocumentStore> OpenAsync() =>
         await SqlDocumentStore.OpenAsync(new PostgresDialect(_connectionString!));
 }

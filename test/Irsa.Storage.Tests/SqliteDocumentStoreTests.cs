@@ -21,5 +21,19 @@ public sealed class SqliteDocumentStoreTests : DocumentStoreContract, IDisposabl
         Assert.Equal("{\"name\":\"demo\"}", (await reopened.GetAsync("clusters", "demo"))!.Json);
     }
 
+    [Fact]
+    public async Task A_second_open_of_the_same_database_is_refused_while_the_first_is_open()
+    {
+        // Reads are served from memory on the promise that every write goes through this store.
+        await using (var store = await OpenAsync())
+        {
+            var refused = Assert.Throws<IOException>(() => new SqliteDialect(Path.Combine(_directory.FullName, "irsa.db")));
+            Assert.Contains("in use by another Irsa process", refused.Message, StringComparison.Ordinal);
+        }
+
+        await using var reopened = await OpenAsync();
+        Assert.Null(await reopened.GetAsync("roles", "r1"));
+    }
+
     public void Dispose() => _directory.Delete(recursive: true);
 }

@@ -33,7 +33,7 @@ public class AuditAppendBenchmarks
     public void Setup()
     {
         _directory = Path.Combine(Path.GetTempPath(), "irsa-audit-bench-" + Guid.NewGuid().ToString("N"));
-        _trail = AuditTrail.Open(new AuditTrailOptions { Directory = Path.Combine(_directory, "trail") }, new SecretProtector(RandomNumberGenerator.GetBytes(32)));
+        _trail = AuditTrail.Open(new AuditTrailOptions { Directory = Path.Combine(_directory, "trail"), SyncInterval = null }, new SecretProtector(RandomNumberGenerator.GetBytes(32)));
         _record = new CloudTrailRecord
         {
             UserIdentity = new WebIdentityUser("arn:aws:iam::111122223333:oidc-provider/irsa.example/id/ABC", "sts.amazonaws.com", "system:serviceaccount:ns:sa"),

@@ -24,6 +24,17 @@ public sealed record AuditTrailOptions
     /// <summary>How long records, log files and digests are kept by <see cref="AuditTrail.PruneAsync"/>.</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(90);
 
+    /// <summary>
+    /// How far behind the last answered call the journal may be fsynced. Every append is committed to the journal before
+    /// <see cref="AuditTrail.AppendAsync"/> completes, so it survives the process being killed; it survives a power loss
+    /// once a sync has passed over it, at most this long later. <c>null</c>: each batch is fsynced before its appends
+    /// complete (power-loss safe, and each call then waits for the disk's fsync latency).
+    /// </summary>
+    public TimeSpan? SyncInterval { get; init; } = DefaultSyncInterval;
+
+    /// <summary>100 ms, like the journal commit interval of the databases that group-commit the same way.</summary>
+    public static readonly TimeSpan DefaultSyncInterval = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The most appends committed in one transaction.</summary>
     public int MaxBatchSize { get; init; } = 512;
 

@@ -20,6 +20,7 @@ internal static class UpCommand
         var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (default: $IRSA_POSTGRES, else embedded SQLite)" };
         var maxExpiration = new Option<long>("--max-token-expiration-seconds") { Description = "Cap on service-account token lifetimes, like kube-apiserver's --service-account-max-token-expiration: longer requests are shortened to it. Default 172800 (48 h): a leaked token not bound to a pod dies within two days; raise it only for clients that cannot refresh (0 = unlimited)", DefaultValueFactory = _ => (long)IrsaServerOptions.DefaultMaxTokenExpiration.TotalSeconds };
         var auditRetention = new Option<int>("--audit-retention-days") { Description = "Keep CloudTrail records, log files and digests this many days (>= 1)", DefaultValueFactory = _ => 90 };
+        var auditSync = new Option<int>("--audit-sync-ms") { Description = "Fsync the trail's journal at most this long after a call was answered (its record is committed before the answer, so it survives a killed process; this bounds what a power loss can take). 0 = fsync before every answer: power-loss safe, each call waits for the disk", DefaultValueFactory = _ => (int)Irsa.Audit.Journal.AuditTrailOptions.DefaultSyncInterval.TotalMilliseconds };
         var noAudit = new Option<bool>("--no-audit-trail") { Description = "Record no CloudTrail trail (only to measure what the trail costs; never in production)" };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Least severe level logged for Irsa's own events (Trace, Debug, Information, Warning, Error, Critical, None); ASP.NET Core's stay at Warning or above", DefaultValueFactory = _ => LogLevel.Information };
         var logFormat = new Option<LogFormat>("--log-format") { Description = "Log lines on stderr as text or json (one JSON object per line)", DefaultValueFactory = _ => LogFormat.Text };
@@ -27,7 +28,7 @@ internal static class UpCommand
 
         var command = new Command("up", "Start the Irsa server (every API on every listener)")
         {
-            listen, publicUrl, kubernetesListen, region, accountId, tlsCert, tlsKey, postgres, prePublish, maxExpiration, auditRetention, noAudit, logLevel, logFormat,
+            listen, publicUrl, kubernetesListen, region, accountId, tlsCert, tlsKey, postgres, prePublish, maxExpiration, auditRetention, auditSync, noAudit, logLevel, logFormat,
         };
         command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(async () =>
         {
@@ -47,6 +48,7 @@ internal static class UpCommand
                 KeyPrePublishDelay = TimeSpan.FromSeconds(parse.GetValue(prePublish)),
                 MaxTokenExpiration = TimeSpan.FromSeconds(parse.GetValue(maxExpiration)),
                 AuditRetention = TimeSpan.FromDays(parse.GetValue(auditRetention)),
+                AuditSyncInterval = parse.GetValue(auditSync) is 0 ? null : TimeSpan.FromMilliseconds(parse.GetValue(auditSync)),
                 AuditTrail = !parse.GetValue(noAudit),
                 LogLevel = parse.GetValue(logLevel),
                 LogFormat = parse.GetValue(logFormat),

@@ -24,15 +24,7 @@ public sealed class Authorizer(PrincipalPolicyResolver resolver, TimeProvider ti
         ArgumentException.ThrowIfNullOrEmpty(action);
         ArgumentException.ThrowIfNullOrEmpty(resourceArn);
         var principal = await resolver.ResolveAsync(caller, cancellationToken);
-        var requestContext = BuildContext(caller, principal, action, resourceArn, context, timeProvider.GetUtcNow());
-        var request = new AuthorizationRequest(requestContext)
-        {
-            IdentityPolicies = principal?.IdentityPolicies ?? [],
-            PermissionsBoundary = principal?.PermissionsBoundary,
-            SessionPolicies = caller.Session?.SessionPolicies,
-            ResourcePolicy = resourcePolicy,
-            ResourceAccount = resourceAccount ?? caller.AccountId,
-        };
+        var request = CreateRequest(caller, principal, action, resourceArn, context, resourcePolicy, resourceAccount, timeProvider.GetUtcNow());
         var result = PolicyEvaluator.Evaluate(request);
 
         // Denials are rare: only they pay for the traced re-evaluation behind the explanation.
@@ -42,8 +34,26 @@ public sealed class Authorizer(PrincipalPolicyResolver resolver, TimeProvider ti
         return new AuthorizationOutcome(caller.PrincipalArn, action, resourceArn, result, request, explanation);
     }
 
+    /// <summary>
+    /// The policy engine's request for one decision: the caller's context (vouched keys, principal and session tags, source
+    /// identity, time) and every policy set that takes part. STS uses it with a role's trust policy as the resource policy.
+    /// </summary>
+    public static AuthorizationRequest CreateRequest(CallerIdentity caller, ResolvedPrincipal? principal, string action, string resourceArn,
+        IReadOnlyDictionary<string, ContextValue>? context, PolicyEntry? resourcePolicy, string? resourceAccount, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return new AuthorizationRequest(BuildContext(caller, principal, action, resourceArn, context, now))
+        {
+            IdentityPolicies = principal?.IdentityPolicies ?? [],
+            PermissionsBoundary = principal?.PermissionsBoundary,
+            SessionPolicies = caller.Session?.SessionPolicies,
+            ResourcePolicy = resourcePolicy,
+            ResourceAccount = resourceAccount ?? caller.AccountId,
+        };
+    }
+
     /// <summary>How an explanation names a policy of the caller: <c>inline policy P of arn:…</c>, <c>managed policy arn:…</c>…</summary>
-    internal static string DescribePolicy(PolicyEntry policy, PolicySetRole role, string entityArn) => role switch
+    public static string DescribePolicy(PolicyEntry policy, PolicySetRole role, string entityArn) => role switch
     {
         PolicySetRole.PermissionsBoundary => "permissions boundary " + (policy.Arn ?? policy.PolicyId),
         PolicySetRole.Session => policy.Arn is { } sessionArn ? "session policy " + sessionArn
@@ -99,7 +109,8 @@ public sealed class Authorizer(PrincipalPolicyResolver resolver, TimeProvider ti
         return builder.Build();
     }
 
-    internal static void Apply(RequestContextBuilder builder, IReadOnlyDictionary<string, ContextValue> values)
+    /// <summary>Adds keys to a request context being built (multivalued keys as lists).</summary>
+    public static void Apply(RequestContextBuilder builder, IReadOnlyDictionary<string, ContextValue> values)
     {
         foreach (var (key, value) in values)
         {

@@ -24,10 +24,10 @@ public sealed partial class KubernetesApi
     private readonly ILogger<KubernetesApi> _logger;
     private readonly KubernetesRequestAuthenticator _authenticator;
     private readonly KubernetesAuthorizer _authorizer;
-    private readonly NamespaceHandler _namespaces;
-    private readonly ServiceAccountHandler _serviceAccounts;
+    private readonly ObjectHandler _objects;
+    private readonly WatchHandler _watches;
+    private readonly SelfReviewHandler _selfReviews;
     private readonly TokenRequestHandler _tokenRequests;
-    private readonly PodHandler _pods;
     private readonly TokenReviewHandler _tokenReviews;
 
     public KubernetesApi(IKubernetesClusterDirectory clusters, IDocumentStore store, IPodAdmission admission, PodPresenceCache presence,
@@ -48,11 +48,22 @@ public sealed partial class KubernetesApi
         _time = time;
         _logger = logger;
         _authenticator = new KubernetesRequestAuthenticator(store, time, externalTokens);
-        _authorizer = new KubernetesAuthorizer(accessPolicies ?? new NoClusterAccessPolicies());
-        _namespaces = new NamespaceHandler(store, time, presence);
-        _serviceAccounts = new ServiceAccountHandler(store, time);
+        var rbac = new RbacAuthorizer(store);
+        var changes = new ClusterChanges();
+        _authorizer = new KubernetesAuthorizer(accessPolicies ?? new NoClusterAccessPolicies(), rbac);
+        var rbacLifecycle = new RbacLifecycle();
+        _objects = new ObjectHandler(store, time, new Dictionary<string, ObjectLifecycle>(StringComparer.Ordinal)
+        {
+            ["namespaces"] = new NamespaceLifecycle(presence, time),
+            ["pods"] = new PodLifecycle(store, admission, presence),
+            ["roles"] = rbacLifecycle,
+            ["clusterroles"] = rbacLifecycle,
+            ["rolebindings"] = rbacLifecycle,
+            ["clusterrolebindings"] = rbacLifecycle,
+        }, changes);
+        _watches = new WatchHandler(store, time, changes);
+        _selfReviews = new SelfReviewHandler(_authorizer, rbac);
         _tokenRequests = new TokenRequestHandler(store, time);
-        _pods = new PodHandler(store, time, admission, presence);
         _tokenReviews = new TokenReviewHandler(store, time);
     }
 
@@ -75,7 +86,14 @@ public sealed partial class KubernetesApi
         }
 
         await AuditAsync(exchange, reply);
-        await response.WriteAsync(KubernetesResponses.Build(reply, exchange.AuditId, exchange.Warnings), cancellationToken);
+        var built = KubernetesResponses.Build(reply, exchange.AuditId, exchange.Warnings);
+        if (reply.Stream is { } stream)
+        {
+            await stream(await response.StartStreamAsync(built.StatusCode, built.Headers, cancellationToken), cancellationToken);
+            return;
+        }
+
+        await response.WriteAsync(built, cancellationToken);
     }
 
     /// <summary>The steps up to the handler; each failure is thrown and mapped in <see cref="HandleAsync"/>.</summary>
@@ -104,14 +122,24 @@ public sealed partial class KubernetesApi
             return DiscoveryHandler.HandleAsync(request);
         }
 
-        return (route.Resource, route.Subresource, route.Group) switch
+        var type = route.Type!;
+        if (!type.Serves(route.Verb))
         {
-            ("namespaces", "", "") => _namespaces.HandleAsync(request),
-            ("serviceaccounts", "", "") => _serviceAccounts.HandleAsync(request),
-            ("serviceaccounts", "token", "") when route.Name.Length > 0 => _tokenRequests.HandleAsync(request),
-            ("pods", "", "") => _pods.HandleAsync(request),
-            ("tokenreviews", "", "authentication.k8s.io") => _tokenReviews.HandleAsync(request),
-            _ => throw new KubernetesStatusException(KubernetesErrors.PathNotFound()),
+            throw new KubernetesStatusException(KubernetesErrors.MethodNotAllowed());
+        }
+
+        if (route.Verb == "watch")
+        {
+            return _watches.HandleAsync(request);
+        }
+
+        return type.Storage switch
+        {
+            ResourceStorage.Virtual when route.Verb != "create" => throw new KubernetesStatusException(KubernetesErrors.MethodNotAllowed()),
+            ResourceStorage.Virtual when type.Subresource == "token" => _tokenRequests.HandleAsync(request),
+            ResourceStorage.Virtual when type.Plural == "tokenreviews" => _tokenReviews.HandleAsync(request),
+            ResourceStorage.Virtual => _selfReviews.HandleAsync(request),
+            _ => _objects.HandleAsync(request),
         };
     }
 

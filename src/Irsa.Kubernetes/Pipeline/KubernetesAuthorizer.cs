@@ -47,13 +47,12 @@ internal sealed record KubernetesAccessRequest(
 
 /// <summary>Decides whether an authenticated user may perform a request.</summary>
 /// <remarks>
-/// The current authorization model, until an RBAC engine exists: the cluster admin service account
-/// (<c>kube-system/irsa-admin</c>, whose tokens <c>irsa kubeconfig</c> hands out) may do everything; every other
-/// authenticated user may read the discovery documents (as Kubernetes' <c>system:discovery</c> role allows)
-/// and nothing else, receiving kube-apiserver's RBAC-style Forbidden message. Rules granted outside RBAC come from
-/// <see cref="IClusterAccessPolicies"/>.
+/// In kube-apiserver's order of authorizers: the cluster's admin service account (<c>kube-system/irsa-admin</c>, whose
+/// tokens <c>irsa kubeconfig</c> hands out) is always allowed, as members of <c>system:masters</c> are, so that no RBAC
+/// change can lock the cluster's owner out; then RBAC (<see cref="RbacAuthorizer"/>); then the rules granted outside
+/// RBAC (<see cref="IClusterAccessPolicies"/>, EKS access policies); otherwise Forbidden with kube-apiserver's message.
 /// </remarks>
-internal sealed class KubernetesAuthorizer(IClusterAccessPolicies accessPolicies)
+internal sealed class KubernetesAuthorizer(IClusterAccessPolicies accessPolicies, RbacAuthorizer rbac)
 {
     public static readonly string AdminUsername =
         ServiceAccountNames.MakeUsername(KubernetesObjects.AdminNamespace, KubernetesObjects.AdminServiceAccount);
@@ -61,15 +60,15 @@ internal sealed class KubernetesAuthorizer(IClusterAccessPolicies accessPolicies
     public async Task<KubernetesAuthorization> AuthorizeAsync(KubernetesAccessRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.User.Username == AdminUsername)
+        if (request.User.Username == AdminUsername || request.User.Groups?.Contains(BootstrapPolicy.MastersGroup) == true)
         {
             return new KubernetesAuthorization(true,
                 $"Irsa: {KubernetesObjects.AdminNamespace}/{KubernetesObjects.AdminServiceAccount} administers the cluster");
         }
 
-        if (!request.IsResourceRequest)
+        if (await rbac.AllowsAsync(request, cancellationToken) is { } reason)
         {
-            return new KubernetesAuthorization(true, "Irsa: discovery is open to every authenticated user");
+            return new KubernetesAuthorization(true, reason);
         }
 
         foreach (var granted in await accessPolicies.RulesForAsync(request.Cluster, request.User, cancellationToken))
@@ -80,9 +79,14 @@ internal sealed class KubernetesAuthorizer(IClusterAccessPolicies accessPolicies
             }
         }
 
+        if (!request.IsResourceRequest)
+        {
+            return new KubernetesAuthorization(false, "", new KubernetesStatus(403, "Forbidden",
+                $"forbidden: User \"{request.User.Username}\" cannot {request.Verb} path \"{request.NonResourcePath}\"", new KubernetesStatusDetails()));
+        }
+
         var scope = request.Namespace.Length > 0 ? $"in the namespace \"{request.Namespace}\"" : "at the cluster scope";
-        return new KubernetesAuthorization(false,
-            $"Irsa: only {KubernetesObjects.AdminNamespace}/{KubernetesObjects.AdminServiceAccount} may access resources",
+        return new KubernetesAuthorization(false, "",
             KubernetesStatus.Forbidden(request.Group, request.Resource, request.Name,
                 $"User \"{request.User.Username}\" cannot {request.Verb} resource \"{request.QualifiedResource}\" in API group \"{request.Group}\" {scope}"));
     }
@@ -95,13 +99,11 @@ internal sealed class KubernetesAuthorizer(IClusterAccessPolicies accessPolicies
             return false;
         }
 
-        return granted.Rules.Any(rule =>
-            Matches(rule.Verbs, request.Verb) && Matches(rule.ApiGroups, request.Group) && Matches(rule.Resources, request.QualifiedResource) &&
-            (rule.ResourceNames is not { Count: > 0 } || rule.ResourceNames.Contains(request.Name)));
+        return granted.Rules.Any(rule => RbacRules.Allows(rule, request));
     }
 
     private static bool NamespaceMatches(string pattern, string ns) =>
         pattern.EndsWith('*') ? ns.StartsWith(pattern[..^1], StringComparison.Ordinal) : pattern == ns;
 
-    private static bool Matches(IList<string>? allowed, string value) => allowed is not null && (allowed.Contains("*") || allowed.Contains(value));
+
 }

@@ -24,8 +24,11 @@ internal static class KubernetesErrors
     public static KubernetesStatus Unexpected(string auditId) =>
         KubernetesStatus.InternalError($"an unexpected error occurred; the server log has the details (audit ID {auditId})");
 
-    public static KubernetesStatus AlreadyExists(string resource, string name) =>
-        new(409, "AlreadyExists", $"{resource} {GoText.Quote(name)} already exists", new KubernetesStatusDetails(Name: name, Kind: resource));
+    public static KubernetesStatus AlreadyExists(string resource, string name, string group = "") => new(
+        409,
+        "AlreadyExists",
+        $"{(group.Length == 0 ? resource : resource + "." + group)} {GoText.Quote(name)} already exists",
+        new KubernetesStatusDetails(Name: name, Group: group.Length == 0 ? null : group, Kind: resource));
 
     /// <summary>Unknown paths and resources, as kube-apiserver's discovery-aware 404.</summary>
     public static KubernetesStatus PathNotFound() =>
@@ -34,13 +37,13 @@ internal static class KubernetesErrors
     public static KubernetesStatus MethodNotAllowed() =>
         new(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", new KubernetesStatusDetails());
 
-    public static KubernetesStatus Modified(string resource, string name) =>
-        KubernetesStatus.Conflict("", resource, name, "the object has been modified; please apply your changes to the latest version and try again");
+    public static KubernetesStatus Modified(string resource, string name, string group = "") =>
+        KubernetesStatus.Conflict(group, resource, name, "the object has been modified; please apply your changes to the latest version and try again");
 
     public static KubernetesStatus UnsupportedPatch(string contentType) => new(
         415,
         "UnsupportedMediaType",
-        $"the body of the request was in an unknown format - accepted media types include: {KubernetesPatch.MergePatch}, {KubernetesPatch.StrategicMergePatch}",
+        $"the body of the request was in an unknown format - accepted media types include: {KubernetesPatch.JsonPatch}, {KubernetesPatch.MergePatch}, application/apply-patch+yaml, {KubernetesPatch.StrategicMergePatch}",
         new KubernetesStatusDetails(Causes: [new KubernetesStatusCause("UnexpectedServerResponse", contentType, null)]));
 
     public static KubernetesStatus NamespaceMismatch() =>

@@ -17,7 +17,7 @@ internal sealed class KubernetesExchange(KubernetesHttpRequest input, string aud
     public CancellationToken Aborted { get; } = aborted;
 
     /// <summary>What the path addresses, parsed up front (like kube-apiserver's request info) so even a 401 is audited with it.</summary>
-    public KubernetesRoute? Route { get; } = KubernetesRoute.Parse(input.Method, input.Path);
+    public KubernetesRoute? Route { get; } = KubernetesRoute.Parse(input.Method, input.Path, input.Query);
 
     public IKubernetesCluster? Cluster { get; set; }
 

@@ -7,4 +7,10 @@ public sealed record KubernetesHttpResponse(int StatusCode, IReadOnlyList<KeyVal
 public interface IKubernetesResponseWriter
 {
     Task WriteAsync(KubernetesHttpResponse response, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends the status and headers of a streamed response (a watch) and returns the body stream; each write is
+    /// followed by a flush from the caller, and the response ends when the API returns from its handler.
+    /// </summary>
+    Task<Stream> StartStreamAsync(int statusCode, IReadOnlyList<KeyValuePair<string, string>> headers, CancellationToken cancellationToken);
 }

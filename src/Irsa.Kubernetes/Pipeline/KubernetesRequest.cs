@@ -38,11 +38,20 @@ internal sealed class KubernetesRequest(KubernetesExchange exchange, IKubernetes
         return exchange.RequestBody;
     }
 
+    /// <summary>The body as a JSON object: JSON as sent, or a typed client's protobuf translated (<see cref="KubernetesProtobuf"/>).</summary>
+    public async Task<JsonObject> ReadJsonAsync(string kind)
+    {
+        var body = await ReadBodyAsync();
+        return KubernetesProtobuf.IsProtobuf(Input.Header("Content-Type"))
+            ? KubernetesProtobuf.ToJson(body, kind)
+            : KubernetesDecoder.ParseObject(body, kind);
+    }
+
     /// <summary>Reads and decodes the body as <typeparamref name="T"/> (kind/apiVersion checked, unknown fields per <c>fieldValidation</c>).</summary>
     public async Task<T> ReadObjectAsync<T>(string kind, string apiVersion)
     {
         var validation = FieldValidation;
-        var json = KubernetesDecoder.ParseObject(await ReadBodyAsync(), kind);
+        var json = await ReadJsonAsync(kind);
         var value = KubernetesDecoder.Decode<T>(json, kind, apiVersion, validation, Warnings);
         if (value is IMetadata<V1ObjectMeta> { Metadata: { } metadata })
         {
@@ -51,6 +60,11 @@ internal sealed class KubernetesRequest(KubernetesExchange exchange, IKubernetes
 
         return value;
     }
+
+    /// <summary>Remembers the request object's identity as sent, for the audit event's objectRef.</summary>
+    public void RecordRequestObject(JsonObject metadata) => exchange.RequestObject = new RequestObjectIdentity(
+        metadata["namespace"]?.GetValue<string>(), metadata["name"]?.GetValue<string>(), metadata["uid"]?.GetValue<string>(),
+        metadata["resourceVersion"]?.GetValue<string>());
 
     public static KubernetesReply Reply(int statusCode, object value) => KubernetesReply.Object(statusCode, value);
 

@@ -17,6 +17,10 @@ public static class KubernetesObjects
     public const string Namespaces = "k8s-namespaces";
     public const string ServiceAccounts = "k8s-serviceaccounts";
     public const string Pods = "k8s-pods";
+    public const string Roles = "k8s-roles";
+    public const string ClusterRoles = "k8s-clusterroles";
+    public const string RoleBindings = "k8s-rolebindings";
+    public const string ClusterRoleBindings = "k8s-clusterrolebindings";
 
     /// <summary>The service account whose tokens administer a cluster (what <c>irsa kubeconfig</c> hands out).</summary>
     public const string AdminNamespace = "kube-system";
@@ -34,40 +38,57 @@ public static class KubernetesObjects
     public static Task<long> WriteAsync<T>(IDocumentSession session, string collection, string key, T value, long? expectedVersion = null) =>
         session.PutAsync(collection, key, KubernetesJson.Serialize(value), expectedVersion);
 
-    /// <summary>Creates <c>default</c> and <c>kube-system</c>, a <c>default</c> service account in each, and the admin account.</summary>
+    /// <summary>
+    /// Creates <c>default</c> and <c>kube-system</c>, a <c>default</c> service account in each, the admin account, and
+    /// kube-apiserver's bootstrap RBAC policy (<see cref="BootstrapPolicy"/>).
+    /// </summary>
     public static async Task SeedClusterAsync(IDocumentSession session, string clusterId, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(session);
+        var created = now.UtcDateTime;
         foreach (var ns in new[] { "default", AdminNamespace })
         {
-            var created = new V1Namespace
+            var value = new V1Namespace
             {
                 ApiVersion = "v1",
                 Kind = "Namespace",
-                Metadata = new V1ObjectMeta { Name = ns },
+                Metadata = new V1ObjectMeta { Name = ns, Labels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = ns } },
+                Spec = new V1NamespaceSpec { Finalizers = ["kubernetes"] },
                 Status = new V1NamespaceStatus { Phase = "Active" },
             };
-            KubernetesObjectStore.InitializeMetadata(created.Metadata, null, now.UtcDateTime);
-            await KubernetesObjectStore.WriteAsync(session, Namespaces, NamespaceKey(clusterId, ns), created, expectedVersion: 0);
-            await KubernetesObjectStore.WriteAsync(session, ServiceAccounts, ObjectKey(clusterId, ns, "default"),
-                NewServiceAccount(ns, "default", now.UtcDateTime), expectedVersion: 0);
+            KubernetesObjectStore.InitializeMetadata(value.Metadata, null, created);
+            await KubernetesObjectStore.PutAsync(session, clusterId, ResourceTable.Namespaces, NamespaceKey(clusterId, ns), value, expectedVersion: 0);
+            await KubernetesObjectStore.PutAsync(session, clusterId, ResourceTable.ServiceAccounts, ObjectKey(clusterId, ns, "default"),
+                NewServiceAccount(ns, "default", created), expectedVersion: 0);
         }
 
-        await KubernetesObjectStore.WriteAsync(session, ServiceAccounts, ObjectKey(clusterId, AdminNamespace, AdminServiceAccount),
-            NewServiceAccount(AdminNamespace, AdminServiceAccount, now.UtcDateTime), expectedVersion: 0);
+        await KubernetesObjectStore.PutAsync(session, clusterId, ResourceTable.ServiceAccounts, ObjectKey(clusterId, AdminNamespace, AdminServiceAccount),
+            NewServiceAccount(AdminNamespace, AdminServiceAccount, created), expectedVersion: 0);
+        foreach (var role in BootstrapPolicy.ClusterRoles(created))
+        {
+            await KubernetesObjectStore.PutAsync(session, clusterId, ResourceTable.ClusterRoles, NamespaceKey(clusterId, role.Metadata.Name), role, expectedVersion: 0);
+        }
+
+        foreach (var binding in BootstrapPolicy.ClusterRoleBindings(created))
+        {
+            await KubernetesObjectStore.PutAsync(session, clusterId, ResourceTable.ClusterRoleBindings, NamespaceKey(clusterId, binding.Metadata.Name), binding,
+                expectedVersion: 0);
+        }
     }
 
-    /// <summary>Removes every object of a cluster (inside the caller's transaction).</summary>
+    /// <summary>Removes every object of a cluster, its revision and its change log (inside the caller's transaction).</summary>
     public static async Task DeleteClusterAsync(IDocumentSession session, string clusterId)
     {
         ArgumentNullException.ThrowIfNull(session);
-        foreach (var collection in new[] { Namespaces, ServiceAccounts, Pods })
+        foreach (var collection in ResourceTable.Stored.Select(r => r.Collection).Append(KubernetesObjectStore.Changes))
         {
             foreach (var document in await session.ListAsync(collection, clusterId + "/"))
             {
                 await session.DeleteAsync(collection, document.Key);
             }
         }
+
+        await session.DeleteAsync(KubernetesObjectStore.Revisions, clusterId);
     }
 
     /// <summary>A bearer token for the cluster's admin identity (<c>kube-system/irsa-admin</c>), for kubeconfig files.</summary>

@@ -149,6 +149,7 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
             await session.DeleteAsync(Collection, Key(accountId, name));
             await session.DeleteAsync(IdCollection, existing.Id);
             await KubernetesObjects.DeleteClusterAsync(session, existing.Id);
+            await PodIdentityAssociations.DeleteClusterAsync(session, existing.Id);
             await AccessEntries.DeleteClusterAsync(session, existing.Id);
             return existing;
         }, cancellationToken);

@@ -43,6 +43,7 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
             Row("UpdateClusterConfig", "POST", "clusters/{name}/update-config", "eks:UpdateClusterConfig", false, eks.UpdateConfigAsync),
             Row("RotateKeys", "POST", "clusters/{name}/rotate-keys", "eks:UpdateClusterConfig", false, eks.RotateKeysAsync),
             Row("CreateAdminToken", "POST", "clusters/{name}/admin-token", "eks:AccessKubernetesApi", false, eks.CreateAdminTokenAsync),
+            .. eks.PodIdentityRows(eventSource),
         ];
     }
 

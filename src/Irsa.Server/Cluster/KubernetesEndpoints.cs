@@ -47,6 +47,7 @@ internal static class KubernetesEndpoints
         {
             Method = context.Request.Method,
             Path = "/" + (context.GetRouteValue("path") as string ?? ""),
+            PathBase = context.Request.PathBase + "/k8s/" + clusterId,
             Query = context.Request.QueryString.HasValue ? context.Request.QueryString.Value![1..] : "",
             Headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             Body = context.Request.Body,
@@ -69,6 +70,20 @@ internal static class KubernetesEndpoints
 
             http.ContentLength = response.Body.Length;
             await http.Body.WriteAsync(response.Body, cancellationToken);
+        }
+
+        public async Task<Stream> StartStreamAsync(int statusCode, IReadOnlyList<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
+        {
+            http.StatusCode = statusCode;
+            foreach (var (name, value) in headers)
+            {
+                http.Headers.Append(name, value);
+            }
+
+            // A watch: no length, chunked, each event flushed by the API as it is written.
+            http.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+            await http.StartAsync(cancellationToken);
+            return http.Body;
         }
     }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Irsa.Core.Caching;
+using Irsa.Iam;
+using Irsa.Iam.Authorization;
 using Irsa.Iam.OpenIdConnectProviders;
 using Irsa.Iam.Queries;
 using Irsa.Policy;
@@ -106,6 +108,10 @@ public sealed class CachingWebIdentityDirectory : IWebIdentityDirectory, IAsyncD
 
     public Task<PolicyEntry?> GetManagedPolicyAsync(string accountId, string policyArn, CancellationToken cancellationToken) =>
         _inner.GetManagedPolicyAsync(accountId, policyArn, cancellationToken);
+
+    /// <summary>Not cached: the principal resolver already keeps compiled policies and reads the current documents.</summary>
+    public Task<ResolvedPrincipal?> GetPrincipalAsync(CallerIdentity caller, CancellationToken cancellationToken) =>
+        _inner.GetPrincipalAsync(caller, cancellationToken);
 
     public Task RecordRoleUsedAsync(string roleArn, string region, CancellationToken cancellationToken)
     {

@@ -32,7 +32,7 @@ public static class WebhookEndpoints
             sp.GetRequiredService<InMemoryServiceAccountStore>(), identities: null, sp.GetRequiredService<WebhookMetrics>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new WebhookPodAdmission(sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<WebhookOptions>(),
-            sp.GetRequiredService<WebhookMetrics>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<WebhookMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<Cluster.PodIdentityAssociations>()));
 
         // Registered after the pass-through default, so this one is what IPodAdmission resolves to.
         services.AddSingleton<IPodAdmission>(sp => sp.GetRequiredService<WebhookPodAdmission>());

@@ -23,9 +23,12 @@ public sealed class WebhookPodAdmission : IPodAdmission
     private readonly ServiceAccountAnnotationParser _parser;
     private readonly WebhookMetrics _metrics;
     private readonly TimeProvider _time;
+    private readonly IPodIdentityAssociationLookup? _associations;
 
-    /// <summary>Creates the admission with the in-server webhook settings (see <see cref="InServerOptions"/>).</summary>
-    public WebhookPodAdmission(IDocumentStore store, WebhookOptions options, WebhookMetrics metrics, TimeProvider time)
+    /// <summary>Creates the admission with the in-server webhook settings (see <see cref="InServerOptions"/>); with
+    /// <paramref name="associations"/>, the pods of associated ServiceAccounts get the EKS Pod Identity mutation.</summary>
+    public WebhookPodAdmission(IDocumentStore store, WebhookOptions options, WebhookMetrics metrics, TimeProvider time,
+        IPodIdentityAssociationLookup? associations = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
@@ -36,22 +39,25 @@ public sealed class WebhookPodAdmission : IPodAdmission
         _parser = new ServiceAccountAnnotationParser(options);
         _metrics = metrics;
         _time = time;
+        _associations = associations;
     }
 
     /// <summary>
     /// The in-server webhook settings: upstream's prefix, audience and default lifetime, the
     /// server's region injected as <c>AWS_REGION</c>/<c>AWS_DEFAULT_REGION</c>, and no grace
-    /// period (the store is read directly, so a missing account is really missing).
+    /// period (the store is read directly, so a missing account is really missing). A ServiceAccount with both a role and
+    /// a pod identity association gets both mutations, and the pod's SDK chooses.
     /// </summary>
     public static WebhookOptions InServerOptions(string region) => new()
     {
+        WebIdentityBesideContainerCredentials = true,
         AnnotationPrefix = "eks.amazonaws.com",
         DefaultAudience = "sts.amazonaws.com",
         DefaultTokenExpiration = WebhookOptions.DefaultTokenExpirationSeconds,
         Region = region,
     };
 
-    /// <summary>Returns <paramref name="pod"/> unchanged, or a mutated copy when its ServiceAccount has a role.</summary>
+    /// <summary>Returns <paramref name="pod"/> unchanged, or a mutated copy when its ServiceAccount has a role or an association.</summary>
     public async Task<V1Pod> AdmitAsync(string clusterId, V1Pod pod, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clusterId);
@@ -71,7 +77,9 @@ public sealed class WebhookPodAdmission : IPodAdmission
         // The lookup is per call: the store is async, IServiceAccountLookup.Find is not, so the
         // one account this pod needs is read first and handed over already resolved. AdmitAsync
         // reports decisions only, so the verb of the metrics view does not matter.
-        var handler = new AdmissionHandler(_mutator, new ResolvedServiceAccount(ns, name, info), metrics: _metrics.ForVerb("POST"), timeProvider: _time);
+        var enrolled = _associations is not null && await _associations.HasAssociationAsync(clusterId, ns, name, cancellationToken).ConfigureAwait(false);
+        var identities = enrolled ? new ContainerCredentialsIdentitySet([(ns, pod.Spec?.ServiceAccountName ?? "")]) : ContainerCredentialsIdentitySet.Empty;
+        var handler = new AdmissionHandler(_mutator, new ResolvedServiceAccount(ns, name, info), identities, _metrics.ForVerb("POST"), _time);
         var decision = await handler.AdmitAsync(pod, ns, cancellationToken).ConfigureAwait(false);
         if (decision.Mutation.Patch is not { } patch)
         {

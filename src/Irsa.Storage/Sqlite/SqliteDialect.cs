@@ -10,11 +10,26 @@ public sealed class SqliteDialect : SqlDialect
     private readonly SemaphoreSlim _writer = new(1, 1);
     private volatile bool _walEnabled;
 
+    /// <summary>Held open while this process uses the database: no second process writes beneath its cached reads.</summary>
+    private readonly FileStream _ownership;
+
     /// <summary>The pooled physical connections already set up: a pragma set once lasts the connection's life.</summary>
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _prepared = [];
 
+    /// <exception cref="IOException">Another process (or another open store in this one) uses the database.</exception>
     public SqliteDialect(string databasePath)
     {
+        ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        try
+        {
+            // An advisory lock (flock on Unix, a sharing mode on Windows), released by the OS when the process dies.
+            _ownership = new FileStream(databasePath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"The database {databasePath} is in use by another Irsa process.", ex);
+        }
+
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
@@ -25,6 +40,8 @@ public sealed class SqliteDialect : SqlDialect
     }
 
     public override string Name => "sqlite";
+
+    public override bool SeesEveryWrite => true;
 
     public override IReadOnlyList<string> Migrations { get; } =
     [
@@ -83,6 +100,7 @@ public sealed class SqliteDialect : SqlDialect
 
         SqliteConnection.ClearAllPools();
         _writer.Dispose();
+        await _ownership.DisposeAsync();
         await base.DisposeAsync();
     }
 

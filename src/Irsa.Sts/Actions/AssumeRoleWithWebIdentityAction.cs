@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Net;
-using System.Text;
 using Irsa.Core.Audit;
 using Irsa.Core.Aws;
 using Irsa.Core.Query;
@@ -22,14 +20,12 @@ namespace Irsa.Sts.Actions;
 public sealed class AssumeRoleWithWebIdentityAction(
     WebIdentityTokenValidator validator,
     IWebIdentityDirectory directory,
-    SessionTokenService sessions,
+    RoleSessionIssuer issuer,
     IPodLivenessCheck? liveness,
     TimeProvider timeProvider,
-    StsOptions options,
     IClusterIssuerDirectory? clusters = null)
 {
-    /// <summary>Budget the packed session policy and tags are measured against (PackedPolicySize is a percentage of it).</summary>
-    private const int PackedBudgetBytes = 2048;
+    private static readonly IReadOnlyDictionary<string, string> NoTags = new Dictionary<string, string>();
 
     public async Task<StsResult> ExecuteAsync(QueryParameters parameters, string requestId, IPAddress? sourceIp, CancellationToken cancellationToken)
     {
@@ -96,74 +92,40 @@ public sealed class AssumeRoleWithWebIdentityAction(
             return Fail(StsErrors.AssumeRoleDenied(), distrust);
         }
 
-        if (request.DurationSeconds > role.MaxSessionDuration)
-        {
-            return Fail(AwsError.Validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."),
-                Explanation.Of("DurationTooLong", $"DurationSeconds {request.DurationSeconds} exceeds the role's MaxSessionDuration of {role.MaxSessionDuration}."));
-        }
-
-        if (request.Policy is { } policyText && PolicyDocument.Parse(policyText, PolicyKind.Session) is { IsValid: false } parsed)
-        {
-            return Fail(AwsError.MalformedPolicyDocument(parsed.Error.Message),
-                Explanation.Of("MalformedSessionPolicy", "The Policy parameter is not a valid session policy: " + parsed.Error.Message));
-        }
-
-        foreach (var policyArn in request.PolicyArns)
-        {
-            if (await directory.GetManagedPolicyAsync(role.AccountId, policyArn, cancellationToken) is null)
-            {
-                return Fail(AwsError.MalformedPolicyDocument($"Policy {policyArn} does not exist or is not attachable."),
-                    Explanation.Of("SessionPolicyNotFound", $"The session policy {policyArn} does not exist in account {role.AccountId}."));
-            }
-        }
-
         var tags = identity.Tags;
-        int? packedSize = null;
-        if (request.Policy is not null || request.PolicyArns.Count > 0 || tags is { PrincipalTags.Count: > 0 })
-        {
-            packedSize = PackedPercent(request, tags);
-            if (packedSize > 100)
-            {
-                return Fail(StsErrors.PackedPolicyTooLarge(packedSize.Value), Explanation.Of("PackedPolicyTooLarge",
-                    $"Session policies and tags pack to {packedSize}% of the allotted space."));
-            }
-        }
-
-        var credentials = sessions.Issue(new RoleSession
-        {
-            AccountId = role.AccountId,
-            RoleArn = role.Arn,
-            RoleId = role.RoleId,
-            RoleName = role.RoleName,
-            SessionName = request.RoleSessionName,
-            Policy = request.Policy,
-            PolicyArns = request.PolicyArns,
-            Tags = tags?.PrincipalTags ?? new Dictionary<string, string>(),
-            TransitiveTagKeys = tags?.TransitiveTagKeys ?? [],
-            SourceIdentity = identity.SourceIdentity,
-            IssuedAt = now,
-            Expiration = now.AddSeconds(request.DurationSeconds),
-            WebIdentity = new WebIdentitySession(identity.Issuer, identity.Provider.Arn, identity.Subject, identity.Audience, identity.AuthenticationMethods),
-            Kubernetes = identity.Kubernetes is { } k ? KubernetesSession.From(k, caller?.Pod?.ClusterName) : null,
-        });
-
+        SessionCredentials credentials;
+        int? packedSize;
         try
         {
-            await directory.RecordRoleUsedAsync(role.Arn, options.Region, cancellationToken);
+            RoleSessionIssuer.CheckDuration(request.DurationSeconds, role, chained: false);
+            await issuer.CheckSessionPoliciesAsync(request.Policy, request.PolicyArns, role.AccountId, cancellationToken);
+            packedSize = RoleSessionIssuer.CheckPackedSize(request.Policy, request.PolicyArns, tags?.PrincipalTags ?? NoTags);
+            credentials = await issuer.IssueAsync(new RoleSession
+            {
+                AccountId = role.AccountId,
+                RoleArn = role.Arn,
+                RoleId = role.RoleId,
+                RoleName = role.RoleName,
+                SessionName = request.RoleSessionName,
+                Policy = request.Policy,
+                PolicyArns = request.PolicyArns,
+                Tags = tags?.PrincipalTags ?? NoTags,
+                TransitiveTagKeys = tags?.TransitiveTagKeys ?? [],
+                SourceIdentity = identity.SourceIdentity,
+                IssuedAt = now,
+                Expiration = now.AddSeconds(request.DurationSeconds),
+                WebIdentity = new WebIdentitySession(identity.Issuer, identity.Provider.Arn, identity.Subject, identity.Audience, identity.AuthenticationMethods),
+                Kubernetes = identity.Kubernetes is { } k ? KubernetesSession.From(k, caller?.Pod?.ClusterName) : null,
+            }, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (StsFailureException failure)
         {
-            // Last-used tracking is best effort and must never fail an otherwise valid request.
+            return Fail(failure.Error, failure.Explanation);
         }
 
         var body = QueryXml.Success(StsProtocol.AssumeRoleWithWebIdentity, StsProtocol.Namespace, requestId, xml =>
         {
-            xml.WriteStartElement("Credentials");
-            xml.WriteElementString("AccessKeyId", credentials.AccessKeyId);
-            xml.WriteElementString("SecretAccessKey", credentials.SecretAccessKey);
-            xml.WriteElementString("SessionToken", credentials.SessionToken);
-            xml.WriteElementString("Expiration", QueryXml.Timestamp(credentials.Session.Expiration));
-            xml.WriteEndElement();
+            RoleSessionIssuer.WriteCredentials(xml, credentials);
             xml.WriteElementString("SubjectFromWebIdentityToken", identity.Subject);
             xml.WriteStartElement("AssumedRoleUser");
             xml.WriteElementString("Arn", credentials.Session.AssumedRoleArn);
@@ -248,45 +210,5 @@ public sealed class AssumeRoleWithWebIdentityAction(
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// AWS packs session policies and tags into a compressed binary form and reports its size as a percentage of an
-    /// undocumented budget; this approximates it with the DEFLATE size of the policy (whitespace removed), ARNs and tags.
-    /// </summary>
-    private static int PackedPercent(AssumeRoleWithWebIdentityRequest request, SessionTagsClaim? tags)
-    {
-        var text = new StringBuilder();
-        if (request.Policy is { } policy)
-        {
-            foreach (var c in policy)
-            {
-                if (!char.IsWhiteSpace(c))
-                {
-                    text.Append(c);
-                }
-            }
-        }
-
-        foreach (var arn in request.PolicyArns)
-        {
-            text.Append(arn).Append('\n');
-        }
-
-        if (tags is not null)
-        {
-            foreach (var (key, value) in tags.PrincipalTags)
-            {
-                text.Append(key).Append('=').Append(value).Append('\n');
-            }
-        }
-
-        using var buffer = new MemoryStream();
-        using (var deflate = new DeflateStream(buffer, CompressionLevel.SmallestSize, leaveOpen: true))
-        {
-            deflate.Write(Encoding.UTF8.GetBytes(text.ToString()));
-        }
-
-        return (int)Math.Ceiling(100.0 * buffer.Length / PackedBudgetBytes);
     }
 }

@@ -42,11 +42,23 @@ public sealed record RoleSession
 
     public required DateTimeOffset Expiration { get; init; }
 
-    /// <summary>The web identity the session was obtained with.</summary>
+    /// <summary>The web identity this session was obtained with (<c>AssumeRoleWithWebIdentity</c>); <c>null</c> for every other kind.</summary>
     public WebIdentitySession? WebIdentity { get; init; }
 
-    /// <summary>The Kubernetes identity of the token, when it was a service-account token.</summary>
+    /// <summary>
+    /// The pod behind the session: the web identity token's, or, for a session chained from such a session or obtained
+    /// through EKS Pod Identity, the original pod's (so every call of the chain is still attributed to it).
+    /// </summary>
     public KubernetesSession? Kubernetes { get; init; }
+
+    /// <summary>
+    /// Who vouched for <see cref="Kubernetes"/> when <see cref="WebIdentity"/> is not this session's own: the original token's
+    /// issuer for a chained session, the cluster ARN for an EKS Pod Identity session.
+    /// </summary>
+    public string? PodIssuer { get; init; }
+
+    /// <summary>What the credentials stand for: a role session (default) or an IAM user's <c>GetSessionToken</c> session.</summary>
+    public SessionKind Kind { get; init; }
 
     /// <summary><c>arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION</c>: the role path is dropped, as AWS does.</summary>
     public string AssumedRoleArn => $"arn:aws:sts::{AccountId}:assumed-role/{RoleName}/{SessionName}";
@@ -56,10 +68,25 @@ public sealed record RoleSession
 
     /// <summary>The pod whose service-account token obtained this session; <c>null</c> for other web identities.</summary>
     [JsonIgnore]
-    public PodAttribution? Pod => Kubernetes is { } kubernetes && WebIdentity is { } web ? kubernetes.ToPodAttribution(web.Issuer, web.Subject) : null;
+    public PodAttribution? Pod => Kubernetes is { } kubernetes && (WebIdentity?.Issuer ?? PodIssuer) is { } issuer
+        ? kubernetes.ToPodAttribution(issuer, WebIdentity?.Subject)
+        : null;
 
     /// <summary>Whether session policies restrict the role's permissions.</summary>
     public bool HasSessionPolicies => Policy is not null || PolicyArns.Count > 0;
+}
+
+/// <summary>What a set of session credentials stands for.</summary>
+public enum SessionKind
+{
+    /// <summary>A role session (<c>AssumeRole*</c>, EKS Pod Identity): <see cref="RoleSession.RoleArn"/> names the role.</summary>
+    Role,
+
+    /// <summary>
+    /// An IAM user's <c>GetSessionToken</c> session: the caller is the user itself, and <see cref="RoleSession.RoleArn"/>,
+    /// <see cref="RoleSession.RoleId"/> and <see cref="RoleSession.RoleName"/> hold the user's ARN, id and name.
+    /// </summary>
+    User,
 }
 
 /// <summary>The web identity behind a session: issuer, IAM provider ARN, <c>sub</c>, matched <c>aud</c> and <c>amr</c>.</summary>
@@ -85,6 +112,14 @@ public sealed record KubernetesSession(
         ArgumentNullException.ThrowIfNull(identity);
         return new(identity.Namespace, identity.ServiceAccountName, identity.ServiceAccountUid, identity.PodName, identity.PodUid,
             identity.NodeName, identity.NodeUid, clusterName);
+    }
+
+    /// <summary>The sealed form of an audit attribution (a chained session carries its caller's pod on).</summary>
+    public static KubernetesSession FromAttribution(PodAttribution pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return new(pod.Namespace, pod.ServiceAccount.Length == 0 ? null : pod.ServiceAccount, pod.ServiceAccountUid, pod.PodName, pod.PodUid,
+            pod.NodeName, pod.NodeUid, pod.ClusterName);
     }
 
     public PodAttribution ToPodAttribution(string issuer, string? subject) =>

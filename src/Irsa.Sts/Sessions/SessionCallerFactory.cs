@@ -59,7 +59,15 @@ public sealed class SessionCallerFactory(IWebIdentityDirectory directory)
             Pod = session.Pod,
             IssuedAt = session.IssuedAt,
             FederatedProvider = session.WebIdentity?.ProviderArn,
+            TransitiveTagKeys = session.TransitiveTagKeys,
         };
+        if (session.Kind == SessionKind.User)
+        {
+            // GetSessionToken: the caller is the user itself; the session only marks the credentials as temporary.
+            var user = CallerIdentity.ForUser(session.AccountId, session.RoleArn, session.RoleName, session.RoleId);
+            return user with { Session = callerSession with { RoleArn = string.Empty } };
+        }
+
         return CallerIdentity.ForRoleSession(session.AccountId, session.RoleArn, session.RoleName, session.RoleId, session.SessionName,
             callerSession, context);
     }

@@ -45,7 +45,7 @@ public sealed class SessionTokenService
     {
         ArgumentNullException.ThrowIfNull(session);
         var key = _ring.Current;
-        var sealedSession = session with { AccessKeyId = AwsIds.NewTemporaryAccessKeyId() };
+        var sealedSession = session with { AccessKeyId = AccessKeyIds.NewTemporary(session.AccountId) };
         var plaintext = JsonSerializer.SerializeToUtf8Bytes(sealedSession, Json);
         var token = Seal(key, plaintext);
         CryptographicOperations.ZeroMemory(plaintext);

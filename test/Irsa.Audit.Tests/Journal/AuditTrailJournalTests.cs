@@ -44,6 +44,29 @@ public class AuditTrailJournalTests
     }
 
     [Fact]
+    public async Task The_sync_interval_checkpoints_only_after_commits_and_fsync_each_batch_mode_has_no_timer()
+    {
+        await using var fixture = new TrailFixture();
+        await fixture.Trail.AppendAsync(new AuditEntry(Samples.AssumeRoleWithWebIdentity()));
+
+        fixture.Time.Advance(AuditTrailOptions.DefaultSyncInterval);
+        Assert.Equal(1, fixture.Trail.Syncs);
+        // Nothing committed since: the next tick does not touch the disk.
+        fixture.Time.Advance(AuditTrailOptions.DefaultSyncInterval);
+        Assert.Equal(1, fixture.Trail.Syncs);
+        await fixture.Trail.AppendAsync(new AuditEntry(Samples.AssumeRoleWithWebIdentity()));
+        fixture.Time.Advance(AuditTrailOptions.DefaultSyncInterval);
+        Assert.Equal(2, fixture.Trail.Syncs);
+
+        fixture.Options = fixture.Options with { SyncInterval = null };
+        await fixture.ReopenAsync();
+        await fixture.Trail.AppendAsync(new AuditEntry(Samples.AssumeRoleWithWebIdentity()));
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, fixture.Trail.Syncs);
+        Assert.Equal(3, (await fixture.Trail.Queries.ReadAfterAsync(0, 10)).Count);
+    }
+
+    [Fact]
     public async Task Entries_and_explanations_survive_abandoning_the_trail_without_dispose()
     {
         var fixture = new TrailFixture();

@@ -88,7 +88,7 @@ public sealed class KubernetesErrorTests
         var ignore = await kube.PostAsync("/api/v1/namespaces/default/pods?fieldValidation=Ignore", Pod.Replace("NAME", "ignore", StringComparison.Ordinal));
 
         Assert.Equal(HttpStatusCode.BadRequest, strict.Status);
-        Assert.Equal("strict decoding error: unknown field \"spec.foo\", unknown field \"spec.containers[0].bar\"", strict.Json["message"]!.GetValue<string>());
+        Assert.Equal("Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.foo\", unknown field \"spec.containers[0].bar\"", strict.Json["message"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, (await kube.GetAsync("/api/v1/namespaces/default/pods/strict")).Status);
         Assert.Equal(HttpStatusCode.Created, warn.Status);
         Assert.Equal(["299 - \"unknown field \\\"spec.foo\\\"\"", "299 - \"unknown field \\\"spec.containers[0].bar\\\"\""], warn.Warnings);
@@ -143,9 +143,9 @@ public sealed class KubernetesErrorTests
 
         var unknownResource = await kube.GetAsync("/api/v1/namespaces/default/widgets");
         var unknownPath = await kube.GetAsync("/nope");
-        var method = await kube.PutAsync("/api/v1/namespaces/default/pods/p", "{}");
+        var method = await kube.PutAsync("/api/v1/namespaces/default/pods", "{}");
         using var unknownCluster = await kube.Server.Http.GetAsync(kube.Endpoint.Replace(kube.Id, "0123456789ABCDEF0123456789ABCDEF", StringComparison.Ordinal) + "/api/v1/namespaces");
-        var patchType = await kube.PatchAsync("/api/v1/namespaces/default/serviceaccounts/default", "[]", "application/json-patch+json");
+        var patchType = await kube.PatchAsync("/api/v1/namespaces/default/serviceaccounts/default", "<patch/>", "application/xml");
 
         Assert.Equal(HttpStatusCode.NotFound, unknownResource.Status);
         Assert.Equal("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"the server could not find the requested resource\",\"reason\":\"NotFound\",\"details\":{},\"code\":404}",

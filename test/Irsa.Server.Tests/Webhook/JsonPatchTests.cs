@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Irsa.Server.Webhook;
+using Irsa.Webhook;
 using Irsa.Webhook.Tests.Conformance;
 using k8s;
 using k8s.Models;

@@ -71,7 +71,7 @@ public sealed class ParameterValidationTests
     public async Task UnknownAction_IsInvalidAction()
     {
         using var bed = new StsTestBed();
-        var result = await bed.Api.ExecuteAsync("AssumeRole", new QueryParameters([]), null, "req");
+        var result = await bed.Api.ExecuteAsync("AssumeRoleWithSAML", new QueryParameters([]), null, "req");
         Assert.Equal("InvalidAction", result.Error!.Code);
     }
 }

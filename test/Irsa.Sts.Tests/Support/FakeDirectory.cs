@@ -1,3 +1,5 @@
+using Irsa.Iam;
+using Irsa.Iam.Authorization;
 using Irsa.Iam.Queries;
 using Irsa.Policy;
 using Irsa.Sts.WebIdentity;
@@ -15,6 +17,20 @@ internal sealed class FakeDirectory : IWebIdentityDirectory
 
     public List<string> RolesUsed { get; } = [];
 
+    /// <summary>Identity policies of users and roles, by user or role ARN (callers without an entry do not exist).</summary>
+    public Dictionary<string, ResolvedPrincipal> Principals { get; } = new(StringComparer.Ordinal);
+
+    public Task<ResolvedPrincipal?> GetPrincipalAsync(CallerIdentity caller, CancellationToken cancellationToken) =>
+        Task.FromResult(Principals.GetValueOrDefault(caller.PrincipalType == PrincipalType.AssumedRole ? caller.Session!.RoleArn : caller.PrincipalArn));
+
+    /// <summary>Gives a user or role identity policies (replacing any it had).</summary>
+    public void Allow(string entityArn, params string[] policies)
+    {
+        var entries = policies.Select((p, i) => new PolicyEntry("p" + i, PolicySourceType.Role, PolicyDocument.ParseValid(p, PolicyKind.Identity))).ToList();
+        var tags = Roles.TryGetValue(entityArn, out var role) ? role.Tags : new Dictionary<string, string>();
+        Principals[entityArn] = new ResolvedPrincipal(entityArn, "ID" + entityArn.GetHashCode(StringComparison.Ordinal), tags, entries, null);
+    }
+
     public Task<RoleInfo?> GetRoleAsync(string roleArn, CancellationToken cancellationToken) =>
         Task.FromResult(Roles.GetValueOrDefault(roleArn));
 
@@ -30,11 +46,12 @@ internal sealed class FakeDirectory : IWebIdentityDirectory
         return Task.CompletedTask;
     }
 
-    public RoleInfo AddRole(string accountId, string name, string trustPolicy, int maxSessionDuration = 3600, string path = "/")
+    public RoleInfo AddRole(string accountId, string name, string trustPolicy, int maxSessionDuration = 3600, string path = "/",
+        IReadOnlyDictionary<string, string>? tags = null)
     {
         var arn = $"arn:aws:iam::{accountId}:role{path}{name}";
         var role = new RoleInfo(accountId, name, "AROA" + name.ToUpperInvariant().PadRight(17, 'X')[..17], path, arn,
-            PolicyDocument.ParseValid(trustPolicy, PolicyKind.Trust), trustPolicy, maxSessionDuration, new Dictionary<string, string>());
+            PolicyDocument.ParseValid(trustPolicy, PolicyKind.Trust), trustPolicy, maxSessionDuration, tags ?? new Dictionary<string, string>());
         Roles[arn] = role;
         return role;
     }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Irsa.Server.Webhook;
+namespace Irsa.Webhook;
 
 /// <summary>
 /// A small RFC 6902 JSON Patch applier for the operations an admission webhook emits:
