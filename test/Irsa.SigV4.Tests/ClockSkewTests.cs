@@ -65,6 +65,17 @@ public sealed class ClockSkewTests
     }
 
     [Fact]
+    public async Task Presigned_ValidityOption_OverridesExpires_AsEksTokensNeed()
+    {
+        // EKS tokens are presigned for 60 s and accepted for 15 minutes from their X-Amz-Date.
+        var url = Presigned(TimeSpan.FromSeconds(60));
+        var options = new SigV4VerifierOptions { PresignedValidity = TimeSpan.FromMinutes(15) };
+
+        Assert.True((await Verify(url, Now.AddMinutes(15), options)).Succeeded);
+        Assert.Equal(SigV4ErrorKind.RequestExpired, (await Verify(url, Now.AddMinutes(15).AddSeconds(1), options)).Error?.Kind);
+    }
+
+    [Fact]
     public async Task Presigned_FromTheFuture_Rejected()
     {
         var url = Presigned(TimeSpan.FromHours(1));

@@ -50,8 +50,8 @@ public sealed class EksAuthenticationTests
         Assert.Equal(HttpStatusCode.Forbidden, create.Status);
         Assert.Contains($"User \"arn:aws:sts::{kube.Server.AccountId}:assumed-role/viewer/session\" cannot create resource \"pods\"", create.Json["message"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        // No secrets for View.
-        Assert.Equal(HttpStatusCode.Forbidden, (await kube.GetAsync("/api/v1/namespaces/default/secrets", token)).Status);
+        // Reads only: no deletes either.
+        Assert.Equal(HttpStatusCode.Forbidden, (await kube.DeleteAsync("/api/v1/namespaces/default/serviceaccounts/default", token)).Status);
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public sealed class KubeCluster : IAsyncDisposable
     public Task<KubeResponse> PatchAsync(string path, string body, string contentType = "application/merge-patch+json") =>
         SendAsync(HttpMethod.Patch, path, body, contentType);
 
-    public Task<KubeResponse> DeleteAsync(string path) => SendAsync(HttpMethod.Delete, path, null);
+    public Task<KubeResponse> DeleteAsync(string path, string? token = null) => SendAsync(HttpMethod.Delete, path, null, token: token);
 
     /// <summary>Sends a request with the admin bearer token, or <paramref name="token"/> ("" for none).</summary>
     public async Task<KubeResponse> SendAsync(HttpMethod method, string path, string? body, string contentType = "application/json", string? token = null)

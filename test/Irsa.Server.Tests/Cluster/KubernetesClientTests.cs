@@ -64,7 +64,12 @@ public sealed class KubernetesClientTests
     public async Task Official_client_watches_pods_from_a_list_resource_version()
     {
         await using var kube = await KubeCluster.StartAsync();
-        using var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = kube.Endpoint, AccessToken = kube.AdminToken });
+        using var client = new k8s.Kubernetes(new KubernetesClientConfiguration
+        {
+            Host = kube.Endpoint,
+            AccessToken = kube.AdminToken,
+            SslCaCerts = [kube.CertificateAuthority],
+        });
         await kube.CreatePodAsync("default", "before");
         var list = await client.CoreV1.ListNamespacedPodAsync("default");
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
