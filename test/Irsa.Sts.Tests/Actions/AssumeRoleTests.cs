@@ -78,7 +78,8 @@ public sealed class AssumeRoleTests
         var role = bed.Directory.AddRole(A, "app", Trust($$"""{"AWS":"{{UserArn}}"}"""));
         bed.Directory.Allow(UserArn);
         var boundary = new Irsa.Policy.PolicyEntry("b", Irsa.Policy.PolicySourceType.UserManaged,
-            Irsa.Policy.PolicyDocument.ParseValid(Allow("s3:*", "*"), Irsa.Policy.PolicyKind.PermissionsBoundary)) { Arn = "arn:aws:iam::111122223333:policy/b" };
+            Irsa.Policy.PolicyDocument.ParseValid(Allow("s3:*", "*"), Irsa.Policy.PolicyKind.PermissionsBoundary))
+        { Arn = "arn:aws:iam::111122223333:policy/b" };
         bed.Directory.Principals[UserArn] = bed.Directory.Principals[UserArn] with { PermissionsBoundary = boundary };
 
         var denied = await AssumeAsync(bed, Alice, role.Arn);
