@@ -246,6 +246,19 @@ public sealed class AssumeRoleAction(IWebIdentityDirectory directory, RoleSessio
                 : DenialExplainer.Explain(request, Describe);
         }
 
+        if (principal?.PermissionsBoundary is { } boundary && assumer.Caller is { } bounded)
+        {
+            // A trust naming the caller directly is enough without an identity policy, but a permissions boundary still
+            // has to allow the action ("the boundary must allow the sts:AssumeRole action").
+            var withinBoundary = Authorizer.CreateRequest(bounded, principal with { IdentityPolicies = [boundary], PermissionsBoundary = null },
+                action, role.Arn, keys, null, bounded.AccountId, now);
+            if (!PolicyEvaluator.Evaluate(withinBoundary).IsAllowed)
+            {
+                return Explanation.Of(DenialExplainer.PermissionsBoundary,
+                    $"The permissions boundary {boundary.Arn ?? boundary.PolicyId} of {principal.EntityArn} does not allow {action} on {role.Arn}.");
+            }
+        }
+
         if (assumer.RequireIdentityAllow && assumer.Caller is { } identityCaller)
         {
             // EKS Pod Identity's second hop: the first role's own permissions must allow the target, whatever the accounts.

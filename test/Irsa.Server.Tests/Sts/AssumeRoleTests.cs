@@ -226,6 +226,25 @@ public sealed class AssumeRoleTests : IAsyncLifetime
     }
 
     [Fact]
+    public void An_account_profile_survives_the_admin_profile_being_rewritten_on_start()
+    {
+        var data = new Irsa.Server.Hosting.DataDirectory(_server.DataDirectory.FullName);
+        Irsa.Server.Hosting.ClientConfigFiles.WriteProfile(data, "partner", _other.AccessKeyId, _other.SecretAccessKey, "us-east-1", _server.Url, https: false);
+        Irsa.Server.Hosting.ClientConfigFiles.WriteProfile(data, "partner", _other.AccessKeyId, _other.SecretAccessKey, "eu-west-1", _server.Url, https: false);
+        Irsa.Server.Hosting.ClientConfigFiles.Write(data, _server.Admin.AccessKeyId, _server.Admin.SecretAccessKey, "us-east-1", _server.Url, https: false);
+
+        var credentials = File.ReadAllText(data.CredentialsFile);
+        var config = File.ReadAllText(data.ConfigFile);
+        Assert.Equal(1, credentials.Split("[partner]").Length - 1);
+        Assert.Equal(1, credentials.Split("[irsa-admin]").Length - 1);
+        Assert.Contains(_other.SecretAccessKey, credentials, StringComparison.Ordinal);
+        Assert.Contains("[profile partner]\nregion = eu-west-1\n", config, StringComparison.Ordinal);
+        Assert.Equal(1, config.Split("[profile partner]").Length - 1);
+        Assert.Contains("[profile irsa-admin]", config, StringComparison.Ordinal);
+        Assert.True(Irsa.Server.Hosting.ClientConfigFiles.HasProfile(data, "partner"));
+    }
+
+    [Fact]
     public async Task Only_the_management_account_creates_accounts()
     {
         using var response = await CreateAccountAsync("nested", _other);

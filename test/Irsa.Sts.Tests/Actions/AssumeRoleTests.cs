@@ -72,6 +72,28 @@ public sealed class AssumeRoleTests
     }
 
     [Fact]
+    public async Task SameAccount_TrustNamingTheUser_StillNeedsTheUsersBoundaryToAllow()
+    {
+        using var bed = new StsTestBed();
+        var role = bed.Directory.AddRole(A, "app", Trust($$"""{"AWS":"{{UserArn}}"}"""));
+        bed.Directory.Allow(UserArn);
+        var boundary = new Irsa.Policy.PolicyEntry("b", Irsa.Policy.PolicySourceType.UserManaged,
+            Irsa.Policy.PolicyDocument.ParseValid(Allow("s3:*", "*"), Irsa.Policy.PolicyKind.PermissionsBoundary))
+        { Arn = "arn:aws:iam::111122223333:policy/b" };
+        bed.Directory.Principals[UserArn] = bed.Directory.Principals[UserArn] with { PermissionsBoundary = boundary };
+
+        var denied = await AssumeAsync(bed, Alice, role.Arn);
+        Assert.Equal("AccessDenied", denied.Error!.Code);
+        Assert.Equal("PermissionsBoundary", denied.Explanation!.Check);
+
+        bed.Directory.Principals[UserArn] = bed.Directory.Principals[UserArn] with
+        {
+            PermissionsBoundary = boundary with { Document = Irsa.Policy.PolicyDocument.ParseValid(Allow("sts:AssumeRole", "*"), Irsa.Policy.PolicyKind.PermissionsBoundary) },
+        };
+        Result(await AssumeAsync(bed, Alice, role.Arn));
+    }
+
+    [Fact]
     public async Task CrossAccount_NeedsTrustAndIdentityPolicy()
     {
         using var bed = new StsTestBed();
