@@ -74,7 +74,8 @@ role_arn="$(aws iam get-role --role-name app-role --query Role.Arn --output text
 kubeconfig="$(./irsa kubeconfig --cluster demo --data "$work/data")"
 k8s="$(awk '/server:/ {print $2; exit}' <<<"$kubeconfig")"
 k8s_token="$(awk '/token:/ {print $2; exit}' <<<"$kubeconfig")"
-kube() { curl -fsS -X POST -H "Authorization: Bearer $k8s_token" -H 'Content-Type: application/json' "$k8s$1" -d "$2"; }
+awk '/certificate-authority-data:/ {print $2; exit}' <<<"$kubeconfig" | base64 -d >"$work/cluster-ca.pem"
+kube() { curl -fsS --cacert "$work/cluster-ca.pem" -X POST -H "Authorization: Bearer $k8s_token" -H 'Content-Type: application/json' "$k8s$1" -d "$2"; }
 pod_uid="$(kube /api/v1/namespaces/default/pods \
   '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"app"},"spec":{"serviceAccountName":"app","containers":[{"name":"app","image":"busybox"}]}}' |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["metadata"]["uid"])')"

@@ -17,6 +17,7 @@ internal static class CommandTable
         ClusterCommands.Create(),
         KubeconfigCommand.Create(),
         IamCommands.Create(),
+        AccountCommands.Create(),
         PodRunCommand.Create(),
         AuditCommands.Create(),
         Commands.Webhook.WebhookCommand.Create(),

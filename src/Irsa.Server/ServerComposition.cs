@@ -60,10 +60,15 @@ internal static class ServerComposition
         services.AddSingleton<ClusterService>();
         services.AddSingleton<PodIdentityAssociations>();
         services.AddSingleton<EksAuthApi>();
-        services.AddSingleton(sp => new EksApi(sp.GetRequiredService<ClusterService>(), sp.GetRequiredService<ServerContext>())
+        services.AddSingleton(sp => new EksApi(sp.GetRequiredService<ClusterService>(), sp.GetRequiredService<ServerContext>(), sp.GetRequiredService<TimeProvider>())
         {
             PodIdentity = sp.GetRequiredService<PodIdentityAssociations>(),
         });
+        services.AddSingleton<AccessEntriesApi>();
+
+        // Each cluster's Kubernetes API: EKS tokens authenticate IAM identities, access entries' policies authorize them.
+        services.AddSingleton<Irsa.Kubernetes.IExternalTokenAuthenticator, EksTokenAuthenticator>();
+        services.AddSingleton<Irsa.Kubernetes.IClusterAccessPolicies, ClusterAccessPolicies>();
         KubernetesEndpoints.AddServices(services);
 
         // Every AWS call: one catalog of operations, one ordered pipeline, and its record in the CloudTrail trail.
@@ -73,7 +78,10 @@ internal static class ServerComposition
         services.AddSingleton(sp => new S3Addressing(() => sp.GetRequiredService<ServerContext>().PublicUrl));
         services.AddSingleton<S3Api>();
         services.AddSingleton(sp => AwsOperations.Create(sp.GetRequiredService<Irsa.Iam.IamApi>(), sp.GetRequiredService<IamActionCatalog>(),
-            sp.GetRequiredService<StsApi>(), sp.GetRequiredService<EksApi>(), sp.GetRequiredService<S3Api>(), sp.GetService<AuditTrail>(),
+            sp.GetRequiredService<StsApi>(), sp.GetRequiredService<EksApi>(), sp.GetRequiredService<AccessEntriesApi>(), sp.GetRequiredService<S3Api>(),
+            sp.GetService<AuditTrail>(), sp.GetRequiredService<AccessKeys>(),
+            new AccountApi(new IamBootstrap(sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<SecretProtector>(), sp.GetRequiredService<TimeProvider>()),
+                () => sp.GetRequiredService<ServerContext>().AccountId),
             sp.GetRequiredService<EksAuthApi>()));
         services.AddSingleton<IAwsCallAudit>(sp => sp.GetService<AuditTrail>() is { } trail
             ? new CloudTrailAudit(trail, sp.GetRequiredService<ServerContext>())

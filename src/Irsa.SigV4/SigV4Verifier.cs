@@ -433,8 +433,9 @@ public sealed class SigV4Verifier
             return SigV4Errors.PresignNotYetValid(dialect, requestTime, now, skew);
         }
 
-        return now > requestTime.AddSeconds(expiresSeconds!.Value)
-            ? SigV4Errors.PresignExpired(dialect, requestTime, expiresSeconds.Value, now)
+        var validity = _options.PresignedValidity ?? TimeSpan.FromSeconds(expiresSeconds!.Value);
+        return now > requestTime + validity
+            ? SigV4Errors.PresignExpired(dialect, requestTime, (int)validity.TotalSeconds, now)
             : null;
     }
 

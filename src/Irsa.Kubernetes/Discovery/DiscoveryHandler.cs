@@ -41,6 +41,9 @@ internal static class DiscoveryHandler
             ["apis"] => new V1APIGroupList { Kind = "APIGroupList", ApiVersion = "v1", Groups = [.. ResourceTable.Groups.Select(Group)] },
             ["apis", var group] => Group(group),
             ["apis", var group, _] => ResourceList(group),
+            ["openapi", "v3"] => OpenApi.Index(request.Input.PathBase),
+            ["openapi", "v3", "api", _] => OpenApi.Document(""),
+            ["openapi", "v3", "apis", var group, _] => OpenApi.Document(group),
             _ => throw new KubernetesStatusException(KubernetesErrors.PathNotFound()),
         };
         return Task.FromResult(KubernetesRequest.Reply(200, document));

@@ -82,12 +82,12 @@ internal static class KubernetesDecoder
             throw Unrecognized(expectedKind, "the body is empty");
         }
 
-        CheckUnknownFields(json, value, validation, warnings);
+        CheckUnknownFields(json, value, expectedKind, expectedApiVersion, validation, warnings);
         return value;
     }
 
     /// <summary>Applies <paramref name="validation"/> to the members of <paramref name="json"/> that <paramref name="typed"/> dropped.</summary>
-    public static void CheckUnknownFields(JsonObject json, object typed, FieldValidation validation, List<string> warnings)
+    public static void CheckUnknownFields(JsonObject json, object typed, string kind, string apiVersion, FieldValidation validation, List<string> warnings)
     {
         if (validation == FieldValidation.Ignore)
         {
@@ -104,7 +104,9 @@ internal static class KubernetesDecoder
         var messages = unknown.Select(path => "unknown field " + GoText.Quote(path)).ToList();
         if (validation == FieldValidation.Strict)
         {
-            throw new KubernetesStatusException(KubernetesStatus.BadRequest("strict decoding error: " + string.Join(", ", messages)));
+            // As kube-apiserver's handlers wrap decoding errors (transformDecodeError).
+            throw new KubernetesStatusException(KubernetesStatus.BadRequest(
+                $"{kind} in version {GoText.Quote(VersionOf(apiVersion))} cannot be handled as a {kind}: strict decoding error: {string.Join(", ", messages)}"));
         }
 
         warnings.AddRange(messages);

@@ -9,6 +9,12 @@ public sealed class KubernetesHttpRequest
     /// <summary>The path below the cluster's endpoint, starting with <c>/</c> (<c>/api/v1/namespaces</c>).</summary>
     public required string Path { get; init; }
 
+    /// <summary>
+    /// Where the cluster's endpoint starts on this host (<c>/k8s/{clusterId}</c>), for the few documents that carry
+    /// server-relative URLs (OpenAPI v3's index); empty when the cluster is served at the root.
+    /// </summary>
+    public string PathBase { get; init; } = "";
+
     /// <summary>The raw query string without the leading <c>?</c>; empty when there is none.</summary>
     public string Query { get; init; } = "";
 

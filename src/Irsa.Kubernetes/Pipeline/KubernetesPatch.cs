@@ -297,6 +297,9 @@ internal static class KubernetesPatch
     private static KubernetesStatusException Missing(List<string> path) =>
         Unprocessable($"doc is missing path: \"/{string.Join('/', path)}\": missing value");
 
-    // kube-apiserver answers a JSON patch that cannot be applied with 422 and the patch library's message.
-    private static KubernetesStatusException Unprocessable(string message) => new(new KubernetesStatus(422, "Invalid", message));
+    // kube-apiserver answers a JSON patch that cannot be applied with a generic 422 whose cause carries the patch
+    // library's message (apimachinery's NewGenericServerResponse).
+    private static KubernetesStatusException Unprocessable(string message) => new(new KubernetesStatus(422, "Invalid",
+        "the server rejected our request due to an error in our request",
+        new KubernetesStatusDetails(Causes: [new KubernetesStatusCause("UnexpectedServerResponse", message, null)])));
 }

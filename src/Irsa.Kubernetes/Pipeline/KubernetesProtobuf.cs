@@ -17,7 +17,24 @@ internal static class KubernetesProtobuf
 {
     public const string MediaType = "application/vnd.kubernetes.protobuf";
 
-    private static readonly Field[] ObjectMeta = [new(1, "name"), new(2, "generateName"), new(3, "namespace"), new(5, "uid"), new(6, "resourceVersion")];
+    private static readonly Field[] ObjectMeta =
+    [
+        new(1, "name"), new(2, "generateName"), new(3, "namespace"), new(5, "uid"), new(6, "resourceVersion"),
+        new(11, "labels", Type: FieldType.Map), new(12, "annotations", Type: FieldType.Map), new(14, "finalizers", Repeated: true),
+    ];
+
+    private static readonly Field[] PolicyRule =
+    [
+        new(1, "verbs", Repeated: true), new(2, "apiGroups", Repeated: true), new(3, "resources", Repeated: true),
+        new(4, "resourceNames", Repeated: true), new(5, "nonResourceURLs", Repeated: true),
+    ];
+
+    private static readonly Field[] Binding =
+    [
+        new(1, "metadata", ObjectMeta),
+        new(2, "subjects", [new(1, "kind"), new(2, "apiGroup"), new(3, "name"), new(4, "namespace")], Repeated: true),
+        new(3, "roleRef", [new(1, "apiGroup"), new(2, "kind"), new(3, "name")]),
+    ];
 
     private static readonly Dictionary<string, Field[]> Kinds = new(StringComparer.Ordinal)
     {
@@ -40,6 +57,17 @@ internal static class KubernetesProtobuf
         ],
         ["SelfSubjectRulesReview"] = [new(1, "metadata", ObjectMeta), new(2, "spec", [new(1, "namespace")])],
         ["SelfSubjectReview"] = [new(1, "metadata", ObjectMeta)],
+        ["Namespace"] = [new(1, "metadata", ObjectMeta), new(2, "spec", [new(1, "finalizers", Repeated: true)])],
+        ["ServiceAccount"] =
+        [
+            new(1, "metadata", ObjectMeta),
+            new(3, "automountServiceAccountToken", Type: FieldType.Bool),
+            new(4, "imagePullSecrets", [new(1, "name")], Repeated: true),
+        ],
+        ["Role"] = [new(1, "metadata", ObjectMeta), new(2, "rules", PolicyRule, Repeated: true)],
+        ["ClusterRole"] = [new(1, "metadata", ObjectMeta), new(2, "rules", PolicyRule, Repeated: true)],
+        ["RoleBinding"] = Binding,
+        ["ClusterRoleBinding"] = Binding,
         ["TokenReview"] = [new(1, "metadata", ObjectMeta), new(2, "spec", [new(1, "token"), new(2, "audiences", Repeated: true)])],
     };
 
@@ -106,10 +134,20 @@ internal static class KubernetesProtobuf
                 continue;
             }
 
+            if (field.Type == FieldType.Map)
+            {
+                var entry = Read(value.Bytes);
+                var map = json[field.Name] as JsonObject ?? [];
+                json[field.Name] = map;
+                map[Text(entry, 1)] = Text(entry, 2);
+                continue;
+            }
+
             JsonNode node = field switch
             {
                 { Children: { } children } => Message(value.Bytes, children),
                 { Type: FieldType.Int } => value.Varint,
+                { Type: FieldType.Bool } => value.Varint != 0,
                 _ => Encoding.UTF8.GetString(value.Bytes.Span),
             };
             if (field.Repeated)
@@ -196,10 +234,15 @@ internal static class KubernetesProtobuf
         throw new FormatException("integer overflow");
     }
 
+    private static string Text(List<(int Number, WireValue Value)> fields, int number) =>
+        fields.Where(f => f.Number == number).Select(f => Encoding.UTF8.GetString(f.Value.Bytes.Span)).LastOrDefault() ?? "";
+
     private enum FieldType
     {
         String,
         Int,
+        Bool,
+        Map,
     }
 
     private sealed record Field(int Number, string Name, Field[]? Children = null, bool Repeated = false, FieldType Type = FieldType.String);

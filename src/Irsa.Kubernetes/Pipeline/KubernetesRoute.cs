@@ -46,6 +46,9 @@ internal sealed record KubernetesRoute(
             case ["apis"]:
             case ["apis", var g] when ResourceTable.ServesGroup(g) && g.Length > 0:
             case ["apis", var gv, ResourceType.Version] when ResourceTable.ServesGroup(gv) && gv.Length > 0:
+            case ["openapi", "v3"]:
+            case ["openapi", "v3", "api", ResourceType.Version]:
+            case ["openapi", "v3", "apis", var og, ResourceType.Version] when ResourceTable.ServesGroup(og) && og.Length > 0:
                 return new(VerbOf(method, named: true), "", "", "", "", "", "/" + string.Join('/', segments));
             case ["api", ResourceType.Version, .. var rest]:
                 return ResourceRoute(method, query, "", rest);

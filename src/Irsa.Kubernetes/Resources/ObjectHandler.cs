@@ -119,7 +119,7 @@ internal sealed class ObjectHandler(IDocumentStore store, TimeProvider time, IRe
     private async Task<KubernetesReply> CreateAsync(KubernetesRequest request, ResourceType type)
     {
         var ns = type.Namespaced ? request.Route.Namespace : null;
-        var value = await DecodeAsync(request, type, await request.ReadBodyAsync());
+        var value = await DecodeAsync(request, type);
         var metadata = KubernetesObjectStore.Metadata(value);
         CheckNamespace(metadata, request.Route.Namespace, type);
         var meta = k8s.KubernetesJson.Deserialize<V1ObjectMeta>(metadata.ToJsonString());
@@ -163,7 +163,7 @@ internal sealed class ObjectHandler(IDocumentStore store, TimeProvider time, IRe
 
     private async Task<KubernetesReply> UpdateAsync(KubernetesRequest request, ResourceType type)
     {
-        var value = await DecodeAsync(request, type, await request.ReadBodyAsync());
+        var value = await DecodeAsync(request, type);
         var bodyName = value["metadata"]?["name"]?.GetValue<string>() ?? "";
         if (bodyName != request.Route.Name)
         {
@@ -366,16 +366,15 @@ internal sealed class ObjectHandler(IDocumentStore store, TimeProvider time, IRe
     }
 
     /// <summary>Decodes a request object through the kind's model (kind, apiVersion, unknown fields), as JSON.</summary>
-    private static async Task<JsonObject> DecodeAsync(KubernetesRequest request, ResourceType type, byte[] body)
+    private static async Task<JsonObject> DecodeAsync(KubernetesRequest request, ResourceType type)
     {
-        var json = KubernetesDecoder.ParseObject(body, type.Kind);
+        var json = await request.ReadJsonAsync(type.Kind);
         var value = type.Decode is null
             ? json
             : type.Decode(json, type.Kind, type.ApiVersion, request.FieldValidation, request.Warnings);
         request.RecordRequestObject(KubernetesObjectStore.Metadata(json));
         value["apiVersion"] = type.ApiVersion;
         value["kind"] = type.Kind;
-        await Task.CompletedTask;
         return value;
     }
 

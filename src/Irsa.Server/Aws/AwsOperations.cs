@@ -4,9 +4,11 @@ using Irsa.Audit.Records;
 using Irsa.Core.Audit;
 using Irsa.Core.Aws;
 using Irsa.Iam;
+using Irsa.Iam.Accounts;
 using Irsa.Iam.Authorization;
 using Irsa.Server.Audit;
 using Irsa.Server.Cluster;
+using Irsa.Server.Security;
 using Irsa.Sts;
 
 namespace Irsa.Server.Aws;
@@ -61,9 +63,10 @@ public sealed class AwsOperations
     public List<AwsOperation> All { get; } = [];
 
     /// <summary>Irsa's catalog: the IAM table's rows, STS's, EKS's and, when the trail is kept, CloudTrail's.</summary>
-    public static AwsOperations Create(IamApi iam, IamActionCatalog catalog, StsApi sts, EksApi eks, S3.S3Api s3, AuditTrail? trail = null,
-        EksAuthApi? eksAuth = null) =>
-        new([.. IamRows(iam, catalog), .. StsRows(sts), .. EksApi.Rows(eks, EksEventSource), .. eksAuth?.Rows() ?? [],
+    public static AwsOperations Create(IamApi iam, IamActionCatalog catalog, StsApi sts, EksApi eks, AccessEntriesApi accessEntries, S3.S3Api s3,
+        AuditTrail? trail = null, AccessKeys? accessKeys = null, Sts.AccountApi? accounts = null, EksAuthApi? eksAuth = null) =>
+        new([.. IamRows(iam, catalog), .. StsRows(sts, accessKeys), .. accounts?.Rows(IamEventSource) ?? [], .. EksApi.Rows(eks, EksEventSource),
+            .. AccessEntriesApi.Rows(accessEntries, EksEventSource), .. eksAuth?.Rows() ?? [],
             .. trail is null ? [] : CloudTrailApi.Rows(trail, CloudTrailEventSource), .. s3.Rows], s3.Claim);
 
     /// <summary>The row of a request some streaming protocol claims (S3), resolved from its request line and headers alone; <c>null</c> for the others.</summary>
@@ -150,7 +153,7 @@ public sealed class AwsOperations
             Handler = async call => AwsResult.Ok(Xml(await iam.ExecuteAsync(action, call.Request.Query, call.RequiredCaller, call.Request.RequestId))),
         });
 
-    private static IEnumerable<AwsOperation> StsRows(StsApi sts) =>
+    private static IEnumerable<AwsOperation> StsRows(StsApi sts, AccessKeys? accessKeys) =>
     [
         new AwsOperation
         {
@@ -165,6 +168,44 @@ public sealed class AwsOperations
             Handler = async call => StsResultOf(
                 await sts.AssumeRoleWithWebIdentityAsync(call.Request.Query, call.Request.RequestId, call.Request.SourceIp, call.CancellationToken),
                 call.Request.Query.Get("RoleArn")),
+        },
+        new AwsOperation
+        {
+            Service = "sts",
+            Name = StsProtocol.AssumeRole,
+            // No identity-policy step here: the role's trust policy decides, with the caller's own policies where AWS
+            // requires them (across accounts, or a trust naming only the account), so the handler evaluates both at once.
+            Dialect = StsDialect,
+            ReadOnly = true,
+            EventSource = StsEventSource,
+            UnrecordedParameters = new HashSet<string>(StringComparer.Ordinal) { "TokenCode" },
+            Handler = async call => StsResultOf(
+                await sts.AssumeRoleAsync(call.Request.Query, call.RequiredCaller, call.Request.RequestId, SourceContext.For(call.Request), call.CancellationToken),
+                call.Request.Query.Get("RoleArn")),
+        },
+        new AwsOperation
+        {
+            Service = "sts",
+            Name = StsProtocol.GetSessionToken,
+            // Like GetCallerIdentity, no permission is needed.
+            Dialect = StsDialect,
+            ReadOnly = true,
+            EventSource = StsEventSource,
+            UnrecordedParameters = new HashSet<string>(StringComparer.Ordinal) { "TokenCode" },
+            Handler = async call => StsResultOf(
+                await sts.GetSessionTokenAsync(call.Request.Query, call.RequiredCaller, call.Request.RequestId, call.CancellationToken), null),
+        },
+        new AwsOperation
+        {
+            Service = "sts",
+            Name = StsProtocol.GetAccessKeyInfo,
+            IamAction = "sts:GetAccessKeyInfo",
+            Dialect = StsDialect,
+            ReadOnly = true,
+            EventSource = StsEventSource,
+            Handler = async call => StsResultOf(await StsApi.GetAccessKeyInfoAsync(call.Request.Query, call.Request.RequestId,
+                accessKeys is null ? null : async (keyId, cancellationToken) => (await accessKeys.FindAsync(keyId, cancellationToken))?.AccountId,
+                call.CancellationToken), null),
         },
         new AwsOperation
         {
@@ -185,28 +226,49 @@ public sealed class AwsOperations
             {
                 Explanation = result.Explanation ?? (result.Detail is { } detail ? Explanation.Of(result.Error!.Code, detail) : null),
                 WebIdentityCaller = result.WebIdentity,
+                Resources = roleArn is null ? [] : [roleArn],
             };
         }
 
         var session = result.IssuedSession;
+        if (session is { Kind: Irsa.Sts.Sessions.SessionKind.User })
+        {
+            // GetSessionToken: the caller stays the user, so the record names no role and no session of one.
+            return new AwsResult(Xml(result.Body!))
+            {
+                ResponseElements = new JsonObject { ["credentials"] = CloudTrailElements.Credentials(session.AccessKeyId, session.Expiration) },
+            };
+        }
+
         return new AwsResult(Xml(result.Body!))
         {
             IssuedSession = session,
             WebIdentityCaller = result.WebIdentity,
             Resources = roleArn is null ? [] : [session?.RoleArn ?? roleArn],
-            ResponseElements = session is null ? null : AssumeRoleResponseElements(session),
+            ResponseElements = session is null ? null : AssumeRoleResponseElements(session, result.PackedPolicySize),
         };
     }
 
-    /// <summary>What CloudTrail records of an issued session, without the secret key or the session token.</summary>
-    private static JsonObject AssumeRoleResponseElements(Irsa.Sts.Sessions.RoleSession session) => new()
+    /// <summary>What CloudTrail records of an issued role session, without the secret key or the session token.</summary>
+    private static JsonObject AssumeRoleResponseElements(Irsa.Sts.Sessions.RoleSession session, int? packedPolicySize)
     {
-        ["credentials"] = CloudTrailElements.Credentials(session.AccessKeyId, session.Expiration),
-        ["subjectFromWebIdentityToken"] = session.WebIdentity?.Subject,
-        ["assumedRoleUser"] = new JsonObject { ["assumedRoleId"] = session.AssumedRoleId, ["arn"] = session.AssumedRoleArn },
-        ["provider"] = session.WebIdentity?.ProviderArn,
-        ["audience"] = session.WebIdentity?.Audience,
-    };
+        var elements = new JsonObject
+        {
+            ["credentials"] = CloudTrailElements.Credentials(session.AccessKeyId, session.Expiration),
+            ["subjectFromWebIdentityToken"] = session.WebIdentity?.Subject,
+            ["assumedRoleUser"] = new JsonObject { ["assumedRoleId"] = session.AssumedRoleId, ["arn"] = session.AssumedRoleArn },
+            ["packedPolicySize"] = packedPolicySize,
+            ["provider"] = session.WebIdentity?.ProviderArn,
+            ["audience"] = session.WebIdentity?.Audience,
+            ["sourceIdentity"] = session.SourceIdentity,
+        };
+        foreach (var name in elements.Where(e => e.Value is null).Select(e => e.Key).ToList())
+        {
+            elements.Remove(name);
+        }
+
+        return elements;
+    }
 
     private static AwsReply Xml(byte[] body) => new(200, "text/xml", body);
 }

@@ -31,6 +31,15 @@ public sealed record ClusterRecord
     /// </summary>
     public string? BootstrapClusterCreatorArn { get; init; }
 
+    /// <summary>
+    /// EKS's <c>accessConfig.authenticationMode</c>: <c>CONFIG_MAP</c>, <c>API_AND_CONFIG_MAP</c> or <c>API</c> (access entries
+    /// are served in the last two). <c>null</c> for clusters stored before it was recorded, read as <c>CONFIG_MAP</c>.
+    /// </summary>
+    public string? AuthenticationMode { get; init; }
+
+    /// <summary>The mode in force (<see cref="AuthenticationMode"/>, else <c>CONFIG_MAP</c>).</summary>
+    public string EffectiveAuthenticationMode => AuthenticationMode ?? AccessEntries.ConfigMapMode;
+
     /// <summary>Signing keys, oldest first; the key ring decides which one signs and which are still published.</summary>
     public List<ClusterKeyRecord> Keys { get; init; } = [];
 

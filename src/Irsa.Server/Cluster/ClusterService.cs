@@ -69,8 +69,15 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
     /// <summary>EKS serves the JWKS at <c>{issuer}/keys</c>, not kube-apiserver's <c>/openid/v1/jwks</c>.</summary>
     public static string JwksUri(string publicUrl, string clusterId) => Issuer(publicUrl, clusterId) + "/keys";
 
-    public async Task<ClusterRecord> CreateAsync(string accountId, CreateClusterRequest request, string creatorArn, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the cluster; with <c>bootstrapClusterCreatorAdminPermissions</c> in a mode with access entries, the creator
+    /// (<paramref name="creatorArn"/>, a role session's role; <paramref name="creatorRoleId"/> its role's id) gets a
+    /// cluster-admin access entry in the same transaction.
+    /// </summary>
+    public async Task<ClusterRecord> CreateAsync(string accountId, CreateClusterRequest request, string creatorArn, string? creatorRoleId,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var algorithm = SigningAlgorithm.RS256;
         if (request.Tags.TryGetValue(SigningAlgorithmTag, out var requested) && !SigningAlgorithms.TryParseJoseName(requested, out algorithm))
         {
@@ -94,8 +101,12 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
             Tags = request.Tags,
             ClientRequestToken = request.ClientRequestToken,
             BootstrapClusterCreatorArn = creatorArn,
+            AuthenticationMode = request.AuthenticationMode,
             Keys = _rings.ToStored(ring.ExportState()),
         };
+        var bootstrapEntry = request.BootstrapClusterCreatorAdminPermissions && AccessEntries.Enabled(cluster)
+            ? AccessEntries.Bootstrap(cluster, creatorArn, creatorRoleId, now)
+            : null;
 
         await store.TransactAsync(async session =>
         {
@@ -107,6 +118,10 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
             await session.PutAsync(Collection, Key(accountId, request.Name), cluster, expectedVersion: 0);
             await session.PutAsync(IdCollection, cluster.Id, new ClusterIdIndex(accountId, request.Name), expectedVersion: 0);
             await KubernetesObjects.SeedClusterAsync(session, cluster.Id, now);
+            if (bootstrapEntry is not null)
+            {
+                await session.PutAsync(AccessEntries.Collection, AccessEntries.Key(cluster.Id, bootstrapEntry.CanonicalArn), bootstrapEntry, expectedVersion: 0);
+            }
         }, cancellationToken);
         ClusterLog.Created(_logger, cluster.Name, cluster.Id, accountId, cluster.Keys[^1].KeyId);
         return cluster;
@@ -135,6 +150,7 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
             await session.DeleteAsync(IdCollection, existing.Id);
             await KubernetesObjects.DeleteClusterAsync(session, existing.Id);
             await PodIdentityAssociations.DeleteClusterAsync(session, existing.Id);
+            await AccessEntries.DeleteClusterAsync(session, existing.Id);
             return existing;
         }, cancellationToken);
         _rings.Forget(cluster.Id);
@@ -151,6 +167,23 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
             ring.Rotate(now, options.KeyPrePublishDelay, algorithm);
             return true;
         }, cancellationToken) ?? throw NotFound(name);
+
+    /// <summary>Changes the authentication mode the one way EKS allows: CONFIG_MAP → API_AND_CONFIG_MAP → API.</summary>
+    public async Task<ClusterRecord> SetAuthenticationModeAsync(string accountId, string name, string mode, CancellationToken cancellationToken) =>
+        await store.TransactAsync(async session =>
+        {
+            var cluster = await session.GetAsync<ClusterRecord>(Collection, Key(accountId, name)) ?? throw NotFound(name);
+            var from = cluster.EffectiveAuthenticationMode;
+            int Rank(string m) => m switch { AccessEntries.ConfigMapMode => 0, AccessEntries.ApiAndConfigMapMode => 1, AccessEntries.ApiMode => 2, _ => -1 };
+            if (Rank(mode) < 0 || Rank(mode) <= Rank(from))
+            {
+                throw new AwsErrorException(new AwsError("InvalidParameterException", $"Unsupported authentication mode update from {from} to {mode}", 400));
+            }
+
+            var updated = cluster with { AuthenticationMode = mode };
+            await session.PutAsync(Collection, Key(accountId, name), updated);
+            return updated;
+        }, cancellationToken);
 
     public async Task<ClusterRecord?> FindByIdAsync(string clusterId, CancellationToken cancellationToken)
     {

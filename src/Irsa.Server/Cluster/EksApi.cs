@@ -15,7 +15,7 @@ namespace Irsa.Server.Cluster;
 /// The EKS REST-JSON subset (<c>CreateCluster</c>, <c>DescribeCluster</c>, <c>ListClusters</c>, <c>DeleteCluster</c>)
 /// that <c>aws eks</c> and the SDKs call, plus Irsa's key rotation and admin-token extensions under the same paths.
 /// </summary>
-public sealed partial class EksApi(ClusterService clusters, ServerContext server)
+public sealed partial class EksApi(ClusterService clusters, ServerContext server, TimeProvider time)
 {
     /// <summary>EKS's rows of the operation catalog: route, IAM action, resource, handler.</summary>
     public static IEnumerable<AwsOperation> Rows(EksApi eks, string eventSource)
@@ -40,6 +40,7 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
             Row("ListClusters", "GET", "clusters", "eks:ListClusters", true, eks.ListAsync),
             Row("DescribeCluster", "GET", "clusters/{name}", "eks:DescribeCluster", true, eks.DescribeAsync),
             Row("DeleteCluster", "DELETE", "clusters/{name}", "eks:DeleteCluster", false, eks.DeleteAsync),
+            Row("UpdateClusterConfig", "POST", "clusters/{name}/update-config", "eks:UpdateClusterConfig", false, eks.UpdateConfigAsync),
             Row("RotateKeys", "POST", "clusters/{name}/rotate-keys", "eks:UpdateClusterConfig", false, eks.RotateKeysAsync),
             Row("CreateAdminToken", "POST", "clusters/{name}/admin-token", "eks:AccessKubernetesApi", false, eks.CreateAdminTokenAsync),
             .. eks.PodIdentityRows(eventSource),
@@ -92,7 +93,8 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
     private async Task<AwsResult> CreateAsync(AwsCall call)
     {
         var caller = call.RequiredCaller;
-        var cluster = await clusters.CreateAsync(caller.AccountId, ParseCreate(call.Request.Body), IamIdentityArn(caller), call.CancellationToken);
+        var cluster = await clusters.CreateAsync(caller.AccountId, ParseCreate(call.Request.Body), IamIdentityArn(caller),
+            caller.PrincipalType == PrincipalType.AssumedRole ? caller.EntityId : null, call.CancellationToken);
         return ClusterResult(cluster, "ACTIVE", recordResponse: true);
     }
 
@@ -101,6 +103,35 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
 
     private async Task<AwsResult> DeleteAsync(AwsCall call) =>
         ClusterResult(await clusters.DeleteAsync(call.RequiredCaller.AccountId, call.PathValues["name"], call.CancellationToken), "DELETING", recordResponse: true);
+
+    /// <summary>
+    /// <c>UpdateClusterConfig</c> for <c>accessConfig.authenticationMode</c>, EKS's one-way change (CONFIG_MAP →
+    /// API_AND_CONFIG_MAP → API), applied at once: the update is answered <c>Successful</c>.
+    /// </summary>
+    private async Task<AwsResult> UpdateConfigAsync(AwsCall call)
+    {
+        var json = TryParseObject(call.Request.Body) ?? throw new AwsErrorException(Serialization("Could not parse the request body as a JSON object"));
+        var mode = Object(json, "accessConfig") is { } access ? String(access, "authenticationMode") : null;
+        if (mode is null)
+        {
+            throw new AwsErrorException(InvalidParameter("Irsa updates only accessConfig.authenticationMode of a cluster."));
+        }
+
+        var cluster = await clusters.SetAuthenticationModeAsync(call.RequiredCaller.AccountId, call.PathValues["name"], mode, call.CancellationToken);
+        var body = new JsonObject
+        {
+            ["update"] = new JsonObject
+            {
+                ["id"] = Guid.NewGuid().ToString("D"),
+                ["status"] = "Successful",
+                ["type"] = "AccessConfigUpdate",
+                ["params"] = new JsonArray(new JsonObject { ["type"] = "AuthenticationMode", ["value"] = cluster.EffectiveAuthenticationMode }),
+                ["createdAt"] = time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0,
+                ["errors"] = new JsonArray(),
+            },
+        };
+        return new AwsResult(Json(body).Reply!) { ResponseElements = (JsonObject)body.DeepClone() };
+    }
 
     private async Task<AwsResult> RotateKeysAsync(AwsCall call) =>
         ClusterResult(await clusters.RotateKeysAsync(call.RequiredCaller.AccountId, call.PathValues["name"], call.CancellationToken), "ACTIVE", recordResponse: true);
@@ -138,7 +169,7 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
     private static string IamIdentityArn(CallerIdentity caller) =>
         caller.PrincipalType == PrincipalType.AssumedRole && caller.Session is { RoleArn.Length: > 0 } session ? session.RoleArn : caller.PrincipalArn;
 
-    private static JsonObject? TryParseObject(byte[] body)
+    internal static JsonObject? TryParseObject(byte[] body)
     {
         try
         {
@@ -173,6 +204,19 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
         }
 
         var tags = Object(json, "tags")?.ToDictionary(kv => kv.Key, kv => Text(kv.Value, "tags") ?? string.Empty, StringComparer.Ordinal) ?? [];
+        var access = Object(json, "accessConfig");
+        var mode = access is null ? null : String(access, "authenticationMode");
+        var bootstrap = (access is null ? null : Boolean(access, "bootstrapClusterCreatorAdminPermissions")) ?? true;
+        if (mode is not (null or AccessEntries.ConfigMapMode or AccessEntries.ApiAndConfigMapMode or AccessEntries.ApiMode))
+        {
+            throw new AwsErrorException(InvalidParameter($"The authentication mode {mode} is invalid. Valid modes are: API, API_AND_CONFIG_MAP, CONFIG_MAP."));
+        }
+
+        if (!bootstrap && mode is null or AccessEntries.ConfigMapMode)
+        {
+            throw new AwsErrorException(InvalidParameter("bootstrapClusterCreatorAdminPermissions must be true if cluster authentication mode is set to CONFIG_MAP"));
+        }
+
         return new CreateClusterRequest(name, String(json, "version"), roleArn, new VpcConfig
         {
             SubnetIds = Strings(vpc, "subnetIds") ?? [],
@@ -180,17 +224,21 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
             EndpointPublicAccess = Boolean(vpc, "endpointPublicAccess") ?? true,
             EndpointPrivateAccess = Boolean(vpc, "endpointPrivateAccess") ?? false,
             PublicAccessCidrs = Strings(vpc, "publicAccessCidrs") ?? ["0.0.0.0/0"],
-        }, tags, String(json, "clientRequestToken"));
+        }, tags, String(json, "clientRequestToken"))
+        {
+            AuthenticationMode = mode ?? AccessEntries.ConfigMapMode,
+            BootstrapClusterCreatorAdminPermissions = bootstrap,
+        };
     }
 
     /// <summary>A member of the wrong JSON type is a <c>SerializationException</c> (400), as REST-JSON services answer.</summary>
-    private static AwsError Serialization(string message) => new("SerializationException", message, 400);
+    internal static AwsError Serialization(string message) => new("SerializationException", message, 400);
 
-    private static string? Text(JsonNode? node, string member) => node is null ? null
+    internal static string? Text(JsonNode? node, string member) => node is null ? null
         : TryGetString(node) ?? throw new AwsErrorException(Serialization($"Unexpected value type for member {member}: a string is expected"));
 
     /// <summary>A JSON string's text; <c>null</c> for other kinds and for escapes that are no valid UTF-16 (a lone <c>\ud800</c>).</summary>
-    private static string? TryGetString(JsonNode? node)
+    internal static string? TryGetString(JsonNode? node)
     {
         if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
         {
@@ -207,30 +255,30 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
         }
     }
 
-    private static string? String(JsonObject json, string name) => Text(json[name], name);
+    internal static string? String(JsonObject json, string name) => Text(json[name], name);
 
-    private static bool? Boolean(JsonObject json, string name) => json[name] switch
+    internal static bool? Boolean(JsonObject json, string name) => json[name] switch
     {
         null => null,
         JsonValue value when value.GetValueKind() is JsonValueKind.True or JsonValueKind.False => value.GetValue<bool>(),
         _ => throw new AwsErrorException(Serialization($"Unexpected value type for member {name}: a boolean is expected")),
     };
 
-    private static JsonObject? Object(JsonObject json, string name) => json[name] switch
+    internal static JsonObject? Object(JsonObject json, string name) => json[name] switch
     {
         null => null,
         JsonObject value => value,
         _ => throw new AwsErrorException(Serialization($"Unexpected value type for member {name}: an object is expected")),
     };
 
-    private static List<string>? Strings(JsonObject json, string name) => json[name] switch
+    internal static List<string>? Strings(JsonObject json, string name) => json[name] switch
     {
         null => null,
         JsonArray array => [.. array.Select(v => Text(v, name) ?? string.Empty)],
         _ => throw new AwsErrorException(Serialization($"Unexpected value type for member {name}: a list is expected")),
     };
 
-    private static AwsError InvalidParameter(string message) => new("InvalidParameterException", message, 400);
+    internal static AwsError InvalidParameter(string message) => new("InvalidParameterException", message, 400);
 
     private async Task<AwsResult> ListAsync(AwsCall call)
     {
@@ -275,6 +323,7 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
             ["endpointPrivateAccess"] = cluster.ResourcesVpcConfig.EndpointPrivateAccess,
             ["publicAccessCidrs"] = new JsonArray([.. cluster.ResourcesVpcConfig.PublicAccessCidrs.Select(s => JsonValue.Create(s))]),
         },
+        ["accessConfig"] = new JsonObject { ["authenticationMode"] = cluster.EffectiveAuthenticationMode },
         ["kubernetesNetworkConfig"] = new JsonObject { ["serviceIpv4Cidr"] = "10.100.0.0/16", ["ipFamily"] = "ipv4" },
         ["identity"] = new JsonObject { ["oidc"] = new JsonObject { ["issuer"] = ClusterService.Issuer(server.PublicUrl, cluster.Id) } },
         ["status"] = status,
@@ -285,7 +334,7 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
         ["id"] = cluster.Id,
     };
 
-    private static AwsResult Json(JsonObject body) =>
+    internal static AwsResult Json(JsonObject body) =>
         AwsResult.Ok(new AwsReply(200, "application/json", System.Text.Encoding.UTF8.GetBytes(body.ToJsonString())));
 
     [GeneratedRegex("^[0-9A-Za-z][A-Za-z0-9_-]*$")]
@@ -294,4 +343,11 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
 
 /// <summary>A parsed <c>CreateCluster</c> request.</summary>
 public sealed record CreateClusterRequest(string Name, string? Version, string RoleArn, VpcConfig ResourcesVpcConfig,
-    Dictionary<string, string> Tags, string? ClientRequestToken);
+    Dictionary<string, string> Tags, string? ClientRequestToken)
+{
+    /// <summary><c>accessConfig.authenticationMode</c>; EKS's API default is <c>CONFIG_MAP</c>.</summary>
+    public string AuthenticationMode { get; init; } = AccessEntries.ConfigMapMode;
+
+    /// <summary><c>accessConfig.bootstrapClusterCreatorAdminPermissions</c>: the creator gets a cluster-admin access entry.</summary>
+    public bool BootstrapClusterCreatorAdminPermissions { get; init; } = true;
+}

@@ -17,6 +17,9 @@ internal sealed class KubernetesClusterView(ClusterService clusters, ClusterReco
 {
     public string Id => cluster.Id;
 
+    /// <summary>The stored cluster (its name, account and authentication mode, for EKS tokens and access entries).</summary>
+    public ClusterRecord Record => cluster;
+
     public string Version => cluster.Version;
 
     public string ServerAddress => new Uri(clusters.KubernetesUrl).Authority;

@@ -47,6 +47,7 @@ internal static class KubernetesEndpoints
         {
             Method = context.Request.Method,
             Path = "/" + (context.GetRouteValue("path") as string ?? ""),
+            PathBase = context.Request.PathBase + "/k8s/" + clusterId,
             Query = context.Request.QueryString.HasValue ? context.Request.QueryString.Value![1..] : "",
             Headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             Body = context.Request.Body,

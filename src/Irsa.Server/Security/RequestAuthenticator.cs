@@ -49,8 +49,15 @@ public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys acce
         return id is { Length: >= 16 and <= 128 } && id.All(char.IsAsciiLetterOrDigit) ? id : null;
     }
 
-    private async ValueTask<SigV4KeyResolution> ResolveAsync(SigV4KeyRequest key, CancellationToken cancellationToken)
+    private ValueTask<SigV4KeyResolution> ResolveAsync(SigV4KeyRequest key, CancellationToken cancellationToken) => ResolveKeyAsync(key, cancellationToken);
+
+    /// <summary>
+    /// An access key's secret and caller: <c>AKIA</c> keys from IAM (active ones only), <c>ASIA</c> keys from their sealed
+    /// session token. Also what EKS tokens (presigned <c>GetCallerIdentity</c> URLs) are verified against.
+    /// </summary>
+    public async ValueTask<SigV4KeyResolution> ResolveKeyAsync(SigV4KeyRequest key, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(key);
         if (key.AccessKeyId.StartsWith("ASIA", StringComparison.Ordinal))
         {
             return await sessions.ResolveAsync(key.AccessKeyId, key.SessionToken, cancellationToken);

@@ -52,6 +52,16 @@ public sealed class KubeCluster : IAsyncDisposable
         return new KubeCluster(server, cluster, await EksCalls.AdminTokenAsync(server, name));
     }
 
+    /// <summary>A cluster that already exists on <paramref name="server"/> (disposing it stops the server).</summary>
+    public static async Task<KubeCluster> ExistingAsync(IrsaTestServer server, string name)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        using var response = await server.SendSignedAsync(HttpMethod.Get, "/clusters/" + name, "eks");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return new KubeCluster(server, (JsonObject)JsonNode.Parse(body)!["cluster"]!, await EksCalls.AdminTokenAsync(server, name));
+    }
+
     public Task<KubeResponse> GetAsync(string path, string? token = null) => SendAsync(HttpMethod.Get, path, null, token: token);
 
     public Task<KubeResponse> PostAsync(string path, string body, string? token = null) => SendAsync(HttpMethod.Post, path, body, token: token);

@@ -59,4 +59,36 @@ public sealed class KubernetesClientTests
         var error = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => client.CoreV1.ReadNamespacedPodAsync("p", "default"));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, error.Response.StatusCode);
     }
+
+    [Fact]
+    public async Task Official_client_watches_pods_from_a_list_resource_version()
+    {
+        await using var kube = await KubeCluster.StartAsync();
+        using var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = kube.Endpoint, AccessToken = kube.AdminToken });
+        await kube.CreatePodAsync("default", "before");
+        var list = await client.CoreV1.ListNamespacedPodAsync("default");
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var events = new List<(WatchEventType Type, string Name)>();
+
+        var watching = Task.Run(async () =>
+        {
+            var pods = new k8s.ClientSets.ClientSet(client).CoreV1.Pod;
+            await foreach (var (type, pod) in pods.WatchListAsync("default", allowWatchBookmarks: true, resourceVersion: list.Metadata.ResourceVersion,
+                cancellationToken: stop.Token))
+            {
+                events.Add((type, pod.Metadata.Name));
+                if (type == WatchEventType.Deleted)
+                {
+                    break;
+                }
+            }
+        });
+        await Task.Delay(500);
+        await kube.CreatePodAsync("default", "after");
+        await client.CoreV1.PatchNamespacedPodAsync(new V1Patch("{\"metadata\":{\"labels\":{\"seen\":\"yes\"}}}", V1Patch.PatchType.MergePatch), "after", "default");
+        await client.CoreV1.DeleteNamespacedPodAsync("after", "default");
+        await watching.WaitAsync(stop.Token);
+
+        Assert.Equal([(WatchEventType.Added, "after"), (WatchEventType.Modified, "after"), (WatchEventType.Deleted, "after")], events);
+    }
 }

@@ -88,7 +88,7 @@ public sealed class KubernetesErrorTests
         var ignore = await kube.PostAsync("/api/v1/namespaces/default/pods?fieldValidation=Ignore", Pod.Replace("NAME", "ignore", StringComparison.Ordinal));
 
         Assert.Equal(HttpStatusCode.BadRequest, strict.Status);
-        Assert.Equal("strict decoding error: unknown field \"spec.foo\", unknown field \"spec.containers[0].bar\"", strict.Json["message"]!.GetValue<string>());
+        Assert.Equal("Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.foo\", unknown field \"spec.containers[0].bar\"", strict.Json["message"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, (await kube.GetAsync("/api/v1/namespaces/default/pods/strict")).Status);
         Assert.Equal(HttpStatusCode.Created, warn.Status);
         Assert.Equal(["299 - \"unknown field \\\"spec.foo\\\"\"", "299 - \"unknown field \\\"spec.containers[0].bar\\\"\""], warn.Warnings);

@@ -170,6 +170,26 @@ public sealed class AssumeRoleTests
     }
 
     [Fact]
+    public async Task ChainedFromAWebIdentitySession_KeepsThePod_ButNotTheWebIdentity()
+    {
+        using var bed = new StsTestBed();
+        var web = await bed.AssumeAsync(bed.Mint());
+        var caller = await bed.Api.CreateCallerAsync(web.IssuedSession!);
+        var next = bed.Directory.AddRole(A, "next", Trust($$"""{"AWS":"{{StsTestBed.RoleArn}}"}"""));
+
+        var chained = await AssumeAsync(bed, caller, next.Arn);
+
+        var session = chained.IssuedSession!;
+        Assert.Null(session.WebIdentity);
+        Assert.Equal(web.IssuedSession!.Pod, session.Pod);
+        Assert.Equal(StsTestBed.Issuer, session.Pod!.Issuer);
+        var chainedCaller = await bed.Api.CreateCallerAsync(session);
+        Assert.Null(chainedCaller.Session!.FederatedProvider);
+        Assert.Equal("app-7d9f", chainedCaller.Session.Pod!.PodName);
+        Assert.DoesNotContain(chainedCaller.ContextKeys.Keys, k => k.EndsWith(":sub", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task InheritedTags_NeedTagSessionInTheNextTrustPolicy()
     {
         using var bed = new StsTestBed();

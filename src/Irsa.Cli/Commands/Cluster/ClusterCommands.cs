@@ -31,7 +31,13 @@ internal static class ClusterCommands
         var algorithm = new Option<string>("--signing-algorithm") { Description = "Service-account signing key algorithm", DefaultValueFactory = _ => "RS256" };
         algorithm.AcceptOnlyFromAmong("RS256", "ES256", "ES384", "ES512");
         var roleArn = new Option<string?>("--role-arn") { Description = "Cluster role ARN recorded with the cluster (default: role/irsa-cluster in your account)" };
-        var command = new Command("create", "Create a cluster") { name, algorithm, roleArn };
+        var mode = new Option<string>("--authentication-mode")
+        {
+            Description = "accessConfig.authenticationMode: API_AND_CONFIG_MAP (default here; EKS's API defaults to CONFIG_MAP) and API serve access entries, so IAM identities other than the creator can use kubectl",
+            DefaultValueFactory = _ => "API_AND_CONFIG_MAP",
+        };
+        mode.AcceptOnlyFromAmong("API", "API_AND_CONFIG_MAP", "CONFIG_MAP");
+        var command = new Command("create", "Create a cluster") { name, algorithm, roleArn, mode };
         command.SetAction((parse, ct) => CliRunner.RunAsync(async () =>
         {
             using var client = CliEnvironment.Client(parse);
@@ -42,6 +48,7 @@ internal static class ClusterCommands
                 ["roleArn"] = parse.GetValue(roleArn) ?? $"arn:aws:iam::{account}:role/irsa-cluster",
                 ["resourcesVpcConfig"] = new JsonObject { ["subnetIds"] = new JsonArray() },
                 ["tags"] = new JsonObject { ["irsa:signing-algorithm"] = parse.GetValue(algorithm) },
+                ["accessConfig"] = new JsonObject { ["authenticationMode"] = parse.GetValue(mode) },
             };
             var result = await client.EksAsync(HttpMethod.Post, "/clusters", body, ct);
             CliOutput.Write(parse, result, [(JsonObject)result["cluster"]!], Columns);
