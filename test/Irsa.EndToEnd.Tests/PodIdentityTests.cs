@@ -120,7 +120,10 @@ public sealed class PodIdentityTests(PodIdentityDemo demo) : IClassFixture<PodId
                 except urllib.error.HTTPError as e:
                     return e.code, e.read().decode()
             forged = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJwb2RzLmVrcy5hbWF6b25hd3MuY29tIn0.c2ln"
-            print(json.dumps({"uri": uri, "mode": stat.S_IMODE(os.stat(os.path.dirname(os.path.realpath(token_file))).st_mode),
+            volumes = os.path.realpath(token_file)
+            while not os.path.basename(volumes).startswith("irsa-pod-"):
+                volumes = os.path.dirname(volumes)
+            print(json.dumps({"uri": uri, "mode": stat.S_IMODE(os.stat(volumes).st_mode),
                 "forged": ask(forged), "real": ask(open(token_file).read())[0],
                 "keys": sorted(k for k in os.environ if k.startswith("AWS_ACCESS") or k.startswith("AWS_SECRET"))}))
             """;
@@ -128,7 +131,7 @@ public sealed class PodIdentityTests(PodIdentityDemo demo) : IClassFixture<PodId
         var report = JsonNode.Parse(result.StandardOutput)!;
 
         Assert.StartsWith("http://127.0.0.1:", report["uri"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(0, report["mode"]!.GetValue<int>() & 0b000_000_111); // no access for other users
+        Assert.Equal(0, report["mode"]!.GetValue<int>() & 0b000_000_111); // the pod's volumes: no access for other users
         Assert.Equal(400, report["forged"]![0]!.GetValue<int>());
         Assert.Contains("InvalidTokenException", report["forged"]![1]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(200, report["real"]!.GetValue<int>());
