@@ -1,6 +1,6 @@
 using System.Globalization;
-using Irsa.Cluster.Errors;
 using System.Text.Json.Nodes;
+using Irsa.Cluster.Errors;
 using k8s.Models;
 
 namespace Irsa.Kubernetes;
