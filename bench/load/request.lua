@@ -1,7 +1,8 @@
 -- One request shape per run, read from the environment:
 --   LOAD_METHOD (GET/POST), LOAD_BODY_FILE (optional), LOAD_CONTENT_TYPE (optional),
 --   LOAD_HEADERS_FILE (optional: "Name: value" lines, e.g. a SigV4 signature made once and replayed; AWS accepts a
---   signed request again within its 15-minute window, so the server verifies the same signature every time).
+--   signed request again within its 15-minute window, so the server verifies the same signature every time),
+--   LOAD_EXPECT_STATUS (optional: the status every answer must have, for floors that are a cheap 404; default 2xx).
 -- Every response is classified; done() prints the non-2xx count so a fast error path cannot pass
 -- for a result. Counters live in each wrk thread and are summed at the end.
 local threads = {}
@@ -13,6 +14,7 @@ end
 function init(args)
   non2xx = 0
   responses = 0
+  expected = tonumber(os.getenv("LOAD_EXPECT_STATUS") or "")
   wrk.method = os.getenv("LOAD_METHOD") or "GET"
   local path = os.getenv("LOAD_BODY_FILE")
   if path and path ~= "" then
@@ -37,7 +39,7 @@ end
 
 function response(status, headers, body)
   responses = responses + 1
-  if status < 200 or status > 299 then
+  if (expected and status ~= expected) or (not expected and (status < 200 or status > 299)) then
     non2xx = non2xx + 1
   end
 end

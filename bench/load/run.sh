@@ -2,7 +2,10 @@
 # Server load benchmarks: Irsa's AssumeRoleWithWebIdentity (full validation) and a SigV4-signed GetCallerIdentity
 # (session credentials) against Irsa's own HTTP floor (GET /healthz on the same server), with the CloudTrail trail
 # on and then, on the same data folder after a restart, with --no-audit-trail; plus moto_server's
-# AssumeRoleWithWebIdentity and Irsa's /mutate. Everything runs on 127.0.0.1 in a temporary folder removed at the end.
+# AssumeRoleWithWebIdentity and Irsa's /mutate; AssumeRole and eks-auth's AssumeRoleForPodIdentity; the Pod Identity
+# agent's cached answer against its own floor; a kubectl-style GET pod on the cluster's HTTPS listener with an EKS
+# token and with a service-account token against that listener's floor. Everything runs on 127.0.0.1 in a temporary
+# folder removed at the end.
 #
 # Usage: bash bench/load/run.sh            (from anywhere; needs wrk, moto_server, aws, curl, python3)
 # Tuning: LOAD_DURATION (default 10s), LOAD_THREADS (2), LOAD_CONNECTIONS (32: many pods calling at once, the load
@@ -22,7 +25,9 @@ done
 work="$(mktemp -d)"
 server_pid=""
 moto_pid=""
+agent_pid=""
 cleanup() {
+  [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null || true
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
   [ -n "$moto_pid" ] && kill "$moto_pid" 2>/dev/null && wait "$moto_pid" 2>/dev/null || true
   rm -rf "$work"
@@ -140,6 +145,73 @@ measure_irsa ""
 measure moto_awrwi "$moto/" POST "$work/awrwi.form" application/x-www-form-urlencoded
 measure irsa_mutate "$irsa/mutate" POST "$here/admission-review.json" application/json
 
+# AssumeRole: the admin user into a role whose trust names it (signed once with the admin key, replayed).
+account="$(aws sts get-caller-identity --query Account --output text)"
+printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:user/irsa-admin"},"Action":"sts:AssumeRole"}]}' "$account" >"$work/chain-trust.json"
+chain_arn="$(aws iam create-role --role-name chain --assume-role-policy-document "file://$work/chain-trust.json" --query Role.Arn --output text)"
+printf 'Action=AssumeRole&Version=2011-06-15&RoleArn=%s&RoleSessionName=load' "$chain_arn" >"$work/assume.form"
+sign_admin() { # service method path body-file content-type > headers
+  python3 - "$irsa" "$@" <<'PY'
+import sys, boto3
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+url, service, method, path, body, content_type = sys.argv[1:7]
+request = AWSRequest(method=method, url=url + path, data=open(body, "rb").read(), headers={"Content-Type": content_type})
+SigV4Auth(boto3.session.Session().get_credentials().get_frozen_credentials(), service, "us-east-1").add_auth(request)
+for name in ("X-Amz-Date", "Authorization"):
+    print(f"{name}: {request.headers[name]}")
+PY
+}
+sign_admin sts POST / "$work/assume.form" application/x-www-form-urlencoded >"$work/assume.headers"
+out="$(curl -s -X POST -H 'Content-Type: application/x-www-form-urlencoded' -H @"$work/assume.headers" --data-binary @"$work/assume.form" "$irsa/")"
+grep -q '<AccessKeyId>ASIA' <<<"$out" || { echo "run.sh: AssumeRole failed: $out" >&2; exit 1; }
+
+# EKS Pod Identity: a role for the service principal, an association for default/pid, a pod and its token with the
+# Pod Identity audience; eks-auth's call signed once with the admin key (the node's credentials) and replayed.
+printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}]}' >"$work/pid-trust.json"
+pid_arn="$(aws iam create-role --role-name pid --assume-role-policy-document "file://$work/pid-trust.json" --query Role.Arn --output text)"
+kube /api/v1/namespaces/default/serviceaccounts '{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"pid"}}' >/dev/null
+aws eks create-pod-identity-association --cluster-name demo --namespace default --service-account pid --role-arn "$pid_arn" >/dev/null
+pid_uid="$(kube /api/v1/namespaces/default/pods \
+  '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"pid"},"spec":{"serviceAccountName":"pid","containers":[{"name":"app","image":"busybox"}]}}' |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["metadata"]["uid"])')"
+kube /api/v1/namespaces/default/serviceaccounts/pid/token \
+  "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenRequest\",\"spec\":{\"audiences\":[\"pods.eks.amazonaws.com\"],\"expirationSeconds\":3600,\"boundObjectRef\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"name\":\"pid\",\"uid\":\"$pid_uid\"}}}" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["status"]["token"], end="")' >"$work/pid-token"
+python3 -c 'import json, sys; print(json.dumps({"token": open(sys.argv[1]).read()}), end="")' "$work/pid-token" >"$work/pid.json"
+sign_admin eks-auth POST /clusters/demo/assume-role-for-pod-identity "$work/pid.json" application/json >"$work/pid.headers"
+out="$(curl -s -X POST -H 'Content-Type: application/json' -H @"$work/pid.headers" --data-binary @"$work/pid.json" "$irsa/clusters/demo/assume-role-for-pod-identity")"
+grep -q '"accessKeyId":"ASIA' <<<"$out" || { echo "run.sh: AssumeRoleForPodIdentity failed: $out" >&2; exit 1; }
+
+# The agent on loopback, for the same pod's token; its floor is its cheapest answer (404 for an unknown path).
+agent_port="$(free_port)"
+./irsa node agent --cluster demo --listen "127.0.0.1:$agent_port" >"$work/agent.log" 2>&1 &
+agent_pid=$!
+for _ in $(seq 1 60); do grep -q 'pod identity agent:' "$work/agent.log" && break; sleep 0.5; done
+printf 'Authorization: %s\n' "$(cat "$work/pid-token")" >"$work/agent.headers"
+out="$(curl -s -H @"$work/agent.headers" "http://127.0.0.1:$agent_port/v1/credentials")"
+grep -q '"AccessKeyId":"ASIA' <<<"$out" || { echo "run.sh: the agent did not answer credentials: $out" >&2; exit 1; }
+
+# kubectl's GET pod on the cluster's HTTPS listener, as the admin service account and with an EKS token of the admin
+# user (the cluster's creator); the listener's floor is its cheapest answer (404 outside /k8s).
+k8s_origin="$(python3 -c 'import sys, urllib.parse; u = urllib.parse.urlsplit(sys.argv[1]); print(f"{u.scheme}://{u.netloc}")' "$k8s")"
+printf 'Authorization: Bearer %s\nAccept: application/json\n' "$k8s_token" >"$work/sa.headers"
+eks_token="$(AWS_ENDPOINT_URL_STS="$irsa" aws eks get-token --cluster-name demo --query status.token --output text)"
+printf 'Authorization: Bearer %s\nAccept: application/json\n' "$eks_token" >"$work/eks.headers"
+for headers in sa eks; do
+  code="$(curl -s -o /dev/null -w '%{http_code}' --cacert "$work/cluster-ca.pem" -H @"$work/$headers.headers" "$k8s/api/v1/namespaces/default/pods/app")"
+  [ "$code" = 200 ] || { echo "run.sh: GET pod with the $headers token answered $code" >&2; exit 1; }
+done
+LOAD_HEADERS_FILE="$work/assume.headers" measure irsa_assume_role "$irsa/" POST "$work/assume.form" application/x-www-form-urlencoded
+LOAD_HEADERS_FILE="$work/pid.headers" measure irsa_pod_identity "$irsa/clusters/demo/assume-role-for-pod-identity" POST "$work/pid.json" application/json
+LOAD_EXPECT_STATUS=404 measure agent_floor "http://127.0.0.1:$agent_port/healthz" GET "" ""
+LOAD_HEADERS_FILE="$work/agent.headers" measure agent_cached "http://127.0.0.1:$agent_port/v1/credentials" GET "" ""
+LOAD_EXPECT_STATUS=404 measure k8s_floor "$k8s_origin/healthz" GET "" ""
+LOAD_HEADERS_FILE="$work/sa.headers" measure k8s_get_pod_sa "$k8s/api/v1/namespaces/default/pods/app" GET "" ""
+LOAD_HEADERS_FILE="$work/eks.headers" measure k8s_get_pod_eks "$k8s/api/v1/namespaces/default/pods/app" GET "" ""
+kill "$agent_pid" && wait "$agent_pid" 2>/dev/null || true
+agent_pid=""
+
 # S3: a SigV4-signed GetObject of 1 KiB (admin key, signed once, replayed), then 1 GiB up and down through presigned
 # URLs with curl (no SDK cost in the number) against a plain file copy on the same disk, with the server's peak RSS.
 aws s3 mb s3://bench >/dev/null
@@ -184,3 +256,9 @@ echo "Irsa /mutate / floor           = $(ratio "${rps[irsa_mutate]}" "${rps[irsa
 echo "S3 GetObject 1 KiB / floor     = $(ratio "${rps[irsa_s3_get_1k]}" "${rps[irsa_floor]}")    (goal >= 0.7)"
 echo "1 GiB PutObject / file copy    = $(ratio "$copy_s" "$put_s")    (goal >= 0.5; throughput ratio)"
 echo "1 GiB GetObject / file copy    = $(ratio "$copy_s" "$get_s")    (goal >= 0.5; throughput ratio)"
+echo "AssumeRole / Irsa floor        = $(ratio "${rps[irsa_assume_role]}" "${rps[irsa_floor]}")"
+echo "AssumeRoleForPodIdentity / floor = $(ratio "${rps[irsa_pod_identity]}" "${rps[irsa_floor]}")"
+echo "agent cached / agent floor     = $(ratio "${rps[agent_cached]}" "${rps[agent_floor]}")"
+echo "GET pod, SA token / k8s floor  = $(ratio "${rps[k8s_get_pod_sa]}" "${rps[k8s_floor]}")"
+echo "GET pod, EKS token / k8s floor = $(ratio "${rps[k8s_get_pod_eks]}" "${rps[k8s_floor]}")"
+echo "k8s HTTPS floor / Irsa floor   = $(ratio "${rps[k8s_floor]}" "${rps[irsa_floor]}")"
