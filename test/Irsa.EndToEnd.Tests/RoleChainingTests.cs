@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using Amazon.Runtime.CredentialManagement;
 using Amazon.SecurityToken;
-using Amazon.SecurityToken.Model;
 using Irsa.EndToEnd.Tests.Infrastructure;
 
 namespace Irsa.EndToEnd.Tests;
@@ -160,32 +158,20 @@ public sealed class RoleChainingTests(RoleChaining chain) : IClassFixture<RoleCh
     [Fact]
     public async Task Dotnet_sdk_profile_chain_assumes_the_partner_role_from_the_web_identity_profile()
     {
-        var environment = chain.ProfileEnvironment("target");
-        var saved = environment.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
-        try
-        {
-            foreach (var (key, value) in environment)
-            {
-                Environment.SetEnvironmentVariable(key, value);
-            }
+        // A fresh process, as an application starts: the SDK reads the shared config files once per process (a path it
+        // finds missing on first use stays missing), so an in-process client would see whatever an earlier test set.
+        var script = Path.Combine(chain.ProfileDirectory, "whoami.fsx");
+        await File.WriteAllTextAsync(script, $$"""
+            #r @"{{typeof(Amazon.Runtime.AWSCredentials).Assembly.Location}}"
+            #r @"{{typeof(AmazonSecurityTokenServiceClient).Assembly.Location}}"
+            let sts = new Amazon.SecurityToken.AmazonSecurityTokenServiceClient()
+            let identity = sts.GetCallerIdentityAsync(Amazon.SecurityToken.Model.GetCallerIdentityRequest()).Result
+            printfn "%s %s" identity.Arn identity.Account
+            """);
 
-            var file = new SharedCredentialsFile(Path.Combine(chain.ProfileDirectory, "credentials"));
-            Assert.True(file.TryGetProfile("target", out var profile));
-            Assert.True(AWSCredentialsFactory.TryGetAWSCredentials(profile, file, out var credentials));
-            using var sts = new AmazonSecurityTokenServiceClient(credentials,
-                new AmazonSecurityTokenServiceConfig { ServiceURL = chain.Irsa.Endpoint, AuthenticationRegion = "us-east-1" });
-            var identity = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest());
+        var result = await RoleChaining.Ok(Tool.RunAsync("dotnet", ["fsi", "--quiet", script], chain.ProfileEnvironment("target")));
 
-            Assert.Equal(PartnerSession("chained"), identity.Arn);
-            Assert.Equal(chain.PartnerAccount, identity.Account);
-        }
-        finally
-        {
-            foreach (var (key, value) in saved)
-            {
-                Environment.SetEnvironmentVariable(key, value);
-            }
-        }
+        Assert.Equal($"{PartnerSession("chained")} {chain.PartnerAccount}", result.StandardOutput.Trim());
     }
 
     [Fact]
