@@ -24,18 +24,8 @@ public sealed class AccessEntriesApi(ClusterService clusters, IDocumentStore sto
     public static IEnumerable<AwsOperation> Rows(AccessEntriesApi api, string eventSource)
     {
         ArgumentNullException.ThrowIfNull(api);
-        AwsOperation Row(string name, string method, string template, bool readOnly, Func<AwsCall, Task<AwsResult>> handler) => new()
-        {
-            Service = "eks",
-            Name = name,
-            IamAction = "eks:" + name,
-            Dialect = AwsErrorDialect.RestJson,
-            ReadOnly = readOnly,
-            EventSource = eventSource,
-            Route = new RestRoute(method, template),
-            ResolveTarget = api.ResolveTargetAsync,
-            Handler = handler,
-        };
+        AwsOperation Row(string name, string method, string template, bool readOnly, Func<AwsCall, Task<AwsResult>> handler) =>
+            EksApi.RestRow(name, method, template, readOnly, eventSource, api.ResolveTargetAsync, handler);
 
         const string Entries = "clusters/{name}/access-entries";
         const string Entry = Entries + "/{principalArn}";

@@ -19,18 +19,8 @@ public sealed partial class EksApi
             return [];
         }
 
-        AwsOperation Row(string name, string method, string template, bool readOnly, Func<AwsCall, Task<AwsResult>> handler) => new()
-        {
-            Service = "eks",
-            Name = name,
-            IamAction = "eks:" + name,
-            Dialect = AwsErrorDialect.RestJson,
-            ReadOnly = readOnly,
-            EventSource = eventSource,
-            Route = new RestRoute(method, template),
-            ResolveTarget = ResolveAssociationTargetAsync,
-            Handler = handler,
-        };
+        AwsOperation Row(string name, string method, string template, bool readOnly, Func<AwsCall, Task<AwsResult>> handler) =>
+            EksApi.RestRow(name, method, template, readOnly, eventSource, ResolveAssociationTargetAsync, handler);
 
         const string Collection = "clusters/{name}/pod-identity-associations";
         const string One = Collection + "/{associationId}";
