@@ -40,17 +40,17 @@ public sealed partial class EksApi(ClusterService clusters, ServerContext server
     /// <summary>One EKS REST-JSON row: the IAM action is <c>eks:NAME</c> unless <paramref name="action"/> names another.</summary>
     internal static AwsOperation RestRow(string name, string method, string template, bool readOnly, string eventSource,
         Func<AwsCall, Task<AwsTarget>> resolveTarget, Func<AwsCall, Task<AwsResult>> handler, string? action = null) => new()
-    {
-        Service = "eks",
-        Name = name,
-        IamAction = action ?? "eks:" + name,
-        Dialect = AwsErrorDialect.RestJson,
-        ReadOnly = readOnly,
-        EventSource = eventSource,
-        Route = new RestRoute(method, template),
-        ResolveTarget = resolveTarget,
-        Handler = handler,
-    };
+        {
+            Service = "eks",
+            Name = name,
+            IamAction = action ?? "eks:" + name,
+            Dialect = AwsErrorDialect.RestJson,
+            ReadOnly = readOnly,
+            EventSource = eventSource,
+            Route = new RestRoute(method, template),
+            ResolveTarget = resolveTarget,
+            Handler = handler,
+        };
 
     /// <summary>
     /// The cluster's own ARN (for <c>CreateCluster</c>, the ARN of the cluster being created) with <c>aws:ResourceTag/*</c>
