@@ -35,6 +35,7 @@ internal static class JournalSchema
         CREATE INDEX IF NOT EXISTS events_account_time ON events (account_id, event_time, seq);
         CREATE INDEX IF NOT EXISTS events_time ON events (event_time, seq);
         CREATE INDEX IF NOT EXISTS events_request ON events (request_id);
+        CREATE INDEX IF NOT EXISTS events_event ON events (event_id);
         CREATE INDEX IF NOT EXISTS events_undelivered ON events (seq) WHERE log_key IS NULL;
         CREATE INDEX IF NOT EXISTS events_log ON events (log_key);
         CREATE TABLE IF NOT EXISTS event_resources (seq INTEGER NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL);

@@ -9,14 +9,19 @@ internal static class JournalWriter
     {
         var sequences = new long[batch.Count];
         using var transaction = connection.BeginTransaction();
+        // The single writer numbers the batch itself (one read of the last seq, not a RETURNING row per entry).
+        using var last = connection.CreateCommand();
+        last.Transaction = transaction;
+        last.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM events";
+        var next = (long)last.ExecuteScalar()! + 1;
+
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT INTO events (event_id, request_id, event_time, event_name, event_source, read_only, username, access_key_id,
+            INSERT INTO events (seq, event_id, request_id, event_time, event_name, event_source, read_only, username, access_key_id,
                 account_id, region, error_code, cluster, issuer, namespace, service_account, pod_name, pod_uid, role_arn, record, explanation)
-            VALUES ($event_id, $request_id, $event_time, $event_name, $event_source, $read_only, $username, $access_key_id,
+            VALUES ($seq, $event_id, $request_id, $event_time, $event_name, $event_source, $read_only, $username, $access_key_id,
                 $account_id, $region, $error_code, $cluster, $issuer, $namespace, $service_account, $pod_name, $pod_uid, $role_arn, $record, $explanation)
-            RETURNING seq
             """;
         string[] names =
         [
@@ -24,6 +29,7 @@ internal static class JournalWriter
             "$account_id", "$region", "$error_code", "$cluster", "$issuer", "$namespace", "$service_account", "$pod_name", "$pod_uid",
             "$role_arn", "$record", "$explanation",
         ];
+        var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
         var parameters = names.Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
         parameters[2].SqliteType = SqliteType.Integer;
         parameters[5].SqliteType = SqliteType.Integer;
@@ -52,7 +58,8 @@ internal static class JournalWriter
                 parameters[p].Value = values[p] ?? DBNull.Value;
             }
 
-            sequences[i] = (long)insert.ExecuteScalar()!;
+            seq.Value = sequences[i] = next++;
+            insert.ExecuteNonQuery();
             foreach (var lookupResource in entry.EffectiveResources)
             {
                 resourceSeq.Value = sequences[i];

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Irsa.Audit.Journal;
 using Irsa.Audit.Records;
+using Irsa.Core.Aws;
 using Irsa.Iam;
 using Irsa.Policy;
 using Irsa.Server.Aws;
@@ -68,7 +69,7 @@ public sealed class CloudTrailAudit(AuditTrail trail, ServerContext server) : IA
             ResponseElements = record.ErrorCode is null ? record.ResponseElements : null,
             AdditionalEventData = additional.Count > 0 ? additional : null,
             RequestId = record.RequestId,
-            EventId = Guid.NewGuid().ToString(),
+            EventId = AwsIds.NewRequestId(),
             ReadOnly = record.Operation.ReadOnly,
             Resources = [.. record.Resources.Select(r => new CloudTrailResource(r.AccountId, r.Type, r.Arn) { IsPrefix = r.IsPrefix })],
             RecipientAccountId = record.RecipientAccountId ?? fallbackAccountId,

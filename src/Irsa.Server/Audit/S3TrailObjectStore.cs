@@ -51,7 +51,7 @@ public sealed class S3TrailObjectStore(S3Engine engine, TimeProvider time) : ITr
         Headers = headers,
         Body = body,
         OwnerAccountId = accountId,
-        RequestId = Guid.NewGuid().ToString(),
+        RequestId = AwsIds.NewRequestId(),
         Now = time.GetUtcNow(),
         Authorize = Service,
     };

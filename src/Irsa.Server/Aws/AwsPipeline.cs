@@ -70,7 +70,7 @@ public sealed class AwsPipeline(
     {
         // 1. Read: the request line and headers once; then the body, bounded by what the caller could be allowed before
         //    anything is verified, unless the row streams its own (S3 objects, claimed by host or credential scope).
-        var request = state.Request = AwsRequest.From(context, Guid.NewGuid().ToString(), time.GetUtcNow());
+        var request = state.Request = AwsRequest.From(context, AwsIds.NewRequestId(), time.GetUtcNow());
         var streaming = operations.ResolveStreaming(request);
         byte[]? body = [];
         if (streaming is null)
@@ -248,7 +248,7 @@ public sealed class AwsPipeline(
     private static async Task RespondAsync(HttpContext context, CallState state)
     {
         var operation = state.Operation ?? AwsOperations.Unresolved;
-        var requestId = state.Request?.RequestId ?? Guid.NewGuid().ToString();
+        var requestId = state.Request?.RequestId ?? AwsIds.NewRequestId();
         var result = state.Result ?? AwsError.InternalFailure();
         var reply = result.Error is { } error ? operation.Dialect.Render(error, requestId) : result.Reply!;
         var response = context.Response;
