@@ -174,6 +174,58 @@ public sealed class PodIdentityTests(PodIdentityDemo demo) : IClassFixture<PodId
     }
 
     [RootFact]
+    public async Task Another_local_user_cannot_read_the_pods_token_and_gets_nothing_from_its_agent()
+    {
+        // A genuine Pod Identity token, but of another cluster's service account: what a neighbour could obtain elsewhere.
+        using var second = await KubeApi.FromKubeconfigAsync(demo.Irsa, "second");
+        var (issued, review) = await second.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/serviceaccounts/app/token", new JsonObject
+        {
+            ["apiVersion"] = "authentication.k8s.io/v1",
+            ["kind"] = "TokenRequest",
+            ["spec"] = new JsonObject { ["audiences"] = new JsonArray("pods.eks.amazonaws.com") },
+        });
+        Assert.True(issued == 201, review.ToJsonString());
+        const string Script = """
+            import json, os, sys, urllib.request, urllib.error
+            uri = os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+            def ask(headers):
+                try:
+                    with urllib.request.urlopen(urllib.request.Request(uri, headers=headers)) as r:
+                        return [r.status, r.read().decode()]
+                except urllib.error.HTTPError as e:
+                    return [e.code, e.read().decode()]
+            try:
+                token = open(os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"]).read()
+            except PermissionError:
+                token = None
+            forged = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJwb2RzLmVrcy5hbWF6b25hd3MuY29tIn0.c2ln"
+            print(json.dumps({"uid": os.getuid(), "read": token is not None, "own": ask({"Authorization": token})[0] if token else None,
+                "none": ask({}), "forged": ask({"Authorization": forged}), "foreign": ask({"Authorization": os.environ["FOREIGN_TOKEN"]})}))
+            """;
+
+        // The pod's user, then nobody, run the same probe against the pod's loopback agent.
+        var result = await PodIdentityDemo.Ok(demo.Irsa.IrsaAsync("pod", "run", "--cluster", "demo", "--service-account", "app",
+            "--env", "FOREIGN_TOKEN=" + review["status"]!["token"]!.GetValue<string>(), "--", "sh", "-c",
+            "/usr/bin/python3 -c \"$0\" && cd / && exec setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 -c \"$0\"", Script));
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+
+        var (owner, other) = (lines[0], lines[1]);
+        Assert.True(owner["read"]!.GetValue<bool>());
+        Assert.Equal(200, owner["own"]!.GetValue<int>());
+        Assert.Equal(65534, other["uid"]!.GetValue<int>());
+        Assert.False(other["read"]!.GetValue<bool>());
+        Assert.Equal("[400,\"Service account token cannot be empty\"]", other["none"]!.ToJsonString());
+        foreach (var refused in new[] { other["forged"]!, other["foreign"]! })
+        {
+            Assert.Equal(400, refused[0]!.GetValue<int>());
+            Assert.Contains("(InvalidTokenException)", refused[1]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("AccessKeyId", lines[1].ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("ASIA", lines[1].ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [RootFact]
     public async Task Aws_cli_and_boto3_get_credentials_from_169_254_170_23_in_the_pods_own_network_namespace()
     {
         var script = $"""
