@@ -4,6 +4,7 @@ using Irsa.Iam.Authorization;
 using Irsa.Policy;
 using Irsa.Server.Security;
 using Irsa.Server.Telemetry;
+using Irsa.Sts.Sessions;
 using Irsa.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -122,6 +123,12 @@ public sealed class AwsPipeline(
 
             call.Caller = authentication.Caller;
             call.Signature = authentication.Signature;
+            if (authentication.Caller is { } caller && SessionTokenLimits.Refusal(caller, operation.Service, operation.Name) is { } limited)
+            {
+                // GetSessionToken credentials: refused before any policy is read, as AWS refuses them.
+                state.Result = operation.Dialect.Spell(limited);
+                return;
+            }
         }
 
         // 4. Authorize: the canonical resource with the request's condition keys, through the policy engine. Resolving the
