@@ -57,6 +57,12 @@ internal static class PodRunCommand
                 await using var network = await PodNetwork.StartAsync(parse.GetValue(agentAddress)!, UsesContainerCredentials(pod),
                     () => client.EksAuth(parse.GetValue(cluster)!), client.Endpoint, ct);
                 var startInfo = ProcessStart(pod, tokens, client.Endpoint, client.CaBundleFile, network.AgentUriOverride);
+                if (network.EnterCommand.Count > 0)
+                {
+                    // nsenter would report a missing command in its own words, after the namespace was made; say it as pod run does.
+                    argv[0] = Executable(argv[0], startInfo.Environment["PATH"]);
+                }
+
                 return await RunAsync(startInfo, [.. network.EnterCommand, .. argv], ct);
             }
             finally
@@ -192,6 +198,24 @@ internal static class PodRunCommand
         await process.WaitForExitAsync(CancellationToken.None);
         _ = cancellationToken;
         return process.ExitCode;
+    }
+
+    /// <summary>The executable file <paramref name="command"/> names, looked up in <paramref name="path"/> as exec does.</summary>
+    private static string Executable(string command, string? path)
+    {
+        var candidates = command.Contains('/', StringComparison.Ordinal)
+            ? [command]
+            : (path ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Select(directory => Path.Combine(directory, command));
+        foreach (var candidate in candidates)
+        {
+            if (File.Exists(candidate) && (OperatingSystem.IsWindows()
+                || (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0))
+            {
+                return candidate;
+            }
+        }
+
+        throw new CliError($"cannot run the command: {command}: no such executable file");
     }
 
     private static void Forward(PosixSignalContext context, Process process, int signal)
