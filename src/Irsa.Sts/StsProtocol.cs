@@ -7,6 +7,9 @@ public static class StsProtocol
 
     public const string Version = "2011-06-15";
 
+    /// <summary>The signing name and the service of STS's rows.</summary>
+    public const string ServiceName = "sts";
+
     public const string AssumeRoleWithWebIdentity = "AssumeRoleWithWebIdentity";
 
     public const string GetCallerIdentity = "GetCallerIdentity";

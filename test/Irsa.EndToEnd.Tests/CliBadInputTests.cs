@@ -53,6 +53,8 @@ public sealed class CliBadInputTests(CliBadInputTests.Server server) : IClassFix
         { "pod run unknown cluster", [], ["pod", "run", "--cluster", "nope", "--service-account", "default", "--", "true"] },
         { "pod run bad --env", [], ["pod", "run", "--cluster", "bad-inputs", "--service-account", "default", "--env", "NOEQUALS", "--", "true"] },
         { "pod run missing command", [], ["pod", "run", "--cluster", "bad-inputs", "--service-account", "default", "--", "/nonexistent/command"] },
+        { "pod run bad --agent-address", [], ["pod", "run", "--cluster", "bad-inputs", "--service-account", "default", "--agent-address", "nowhere", "--", "true"] },
+        { "pod run link-local missing command", [], ["pod", "run", "--cluster", "bad-inputs", "--service-account", "default", "--agent-address", "link-local", "--", "no-such-command"] },
         { "env without data", [], ["env", "--data", "/nonexistent/irsa"] },
         { "up unwritable data", [], ["up", "--data", "/proc/irsa", "--listen", "http://127.0.0.1:0"] },
         { "up non-URL listener", [], ["up", "--data", "{scratch}", "--listen", "not-a-url"] },

@@ -83,6 +83,47 @@ public sealed class IamClientsTests(IrsaProcess irsa) : IClassFixture<IrsaProces
         Assert.DoesNotContain("broken", roles.StandardOutput, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Aws_cli_with_get_session_token_credentials_may_not_call_iam_nor_sts_beyond_assume_role_and_get_caller_identity()
+    {
+        var account = await AccountAsync();
+        var trusted = await irsa.AwsAsync("iam", "create-role", "--role-name", "session-target", "--assume-role-policy-document",
+            $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{account}}:user/irsa-admin"},"Action":"sts:AssumeRole"}]}""");
+        Assert.True(trusted.ExitCode == 0, trusted.ToString());
+        var issued = await irsa.AwsAsync("sts", "get-session-token", "--duration-seconds", "900", "--output", "json");
+        Assert.True(issued.ExitCode == 0, issued.ToString());
+        var credentials = JsonNode.Parse(issued.StandardOutput)!["Credentials"]!;
+        var session = new Dictionary<string, string?>(irsa.AdminEnvironment)
+        {
+            ["AWS_ACCESS_KEY_ID"] = credentials["AccessKeyId"]!.GetValue<string>(),
+            ["AWS_SECRET_ACCESS_KEY"] = credentials["SecretAccessKey"]!.GetValue<string>(),
+            ["AWS_SESSION_TOKEN"] = credentials["SessionToken"]!.GetValue<string>(),
+        };
+        Task<ToolResult> Aws(params string[] arguments) => Tool.RunAsync("aws", arguments, session);
+
+        var iam = await Aws("iam", "list-roles");
+        var keyInfo = await Aws("sts", "get-access-key-info", "--access-key-id", credentials["AccessKeyId"]!.GetValue<string>());
+        var again = await Aws("sts", "get-session-token");
+        var identity = await Aws("sts", "get-caller-identity", "--output", "json");
+        var assumed = await Aws("sts", "assume-role", "--role-arn", $"arn:aws:iam::{account}:role/session-target", "--role-session-name", "from-session",
+            "--output", "json");
+        var s3 = await Aws("s3api", "list-buckets");
+
+        Assert.NotEqual(0, iam.ExitCode);
+        Assert.Contains("(InvalidClientTokenId) when calling the ListRoles operation: The security token included in the request is invalid",
+            iam.StandardError, StringComparison.Ordinal);
+        Assert.Contains("(AccessDenied) when calling the GetAccessKeyInfo operation: Cannot call GetAccessKeyInfo with session credentials",
+            keyInfo.StandardError, StringComparison.Ordinal);
+        Assert.Contains("(AccessDenied) when calling the GetSessionToken operation: Cannot call GetSessionToken with session credentials",
+            again.StandardError, StringComparison.Ordinal);
+        Assert.True(identity.ExitCode == 0, identity.ToString());
+        Assert.Equal($"arn:aws:iam::{account}:user/irsa-admin", JsonNode.Parse(identity.StandardOutput)!["Arn"]!.GetValue<string>());
+        Assert.True(assumed.ExitCode == 0, assumed.ToString());
+        Assert.Equal($"arn:aws:sts::{account}:assumed-role/session-target/from-session",
+            JsonNode.Parse(assumed.StandardOutput)!["AssumedRoleUser"]!["Arn"]!.GetValue<string>());
+        Assert.True(s3.ExitCode == 0, s3.ToString());
+    }
+
     private async Task<string> ClusterIssuerAsync(string name)
     {
         var created = await irsa.AwsAsync("eks", "create-cluster", "--name", name, "--role-arn", "arn:aws:iam::111122223333:role/eks",

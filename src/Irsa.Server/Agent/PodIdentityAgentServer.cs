@@ -28,9 +28,14 @@ public sealed class PodIdentityAgentServer : IAsyncDisposable
     /// <summary>The bound addresses (<c>http://127.0.0.1:PORT</c>), useful when port 0 was asked for.</summary>
     public IReadOnlyList<string> Addresses { get; }
 
-    /// <summary>Listens on every bind host of <paramref name="options"/> at its port and serves <paramref name="eksAuth"/>'s credentials.</summary>
+    /// <summary>
+    /// Listens on every bind host of <paramref name="options"/> at its port (or, when <paramref name="listenDescriptors"/> are
+    /// given, on those listening sockets instead, which it then owns: sockets made in another network namespace) and
+    /// serves <paramref name="eksAuth"/>'s credentials.
+    /// </summary>
     public static async Task<PodIdentityAgentServer> StartAsync(PodIdentityAgentOptions options, IEksAuthClient eksAuth,
-        Action<ILoggingBuilder>? configureLogging = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+        Action<ILoggingBuilder>? configureLogging = null, TimeProvider? time = null, IReadOnlyList<ulong>? listenDescriptors = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var agent = new PodIdentityAgent(new PodCredentialCache(eksAuth, options, time), options, time);
@@ -40,6 +45,16 @@ public sealed class PodIdentityAgentServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            if (listenDescriptors is not null)
+            {
+                foreach (var descriptor in listenDescriptors)
+                {
+                    kestrel.ListenHandle(descriptor);
+                }
+
+                return;
+            }
+
             foreach (var host in options.BindHosts)
             {
                 kestrel.Listen(IPAddress.Parse(host), options.Port);

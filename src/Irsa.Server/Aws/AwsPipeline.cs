@@ -5,6 +5,7 @@ using Irsa.Policy;
 using Irsa.Server.Security;
 using Irsa.Server.Telemetry;
 using Irsa.Storage;
+using Irsa.Sts.Sessions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -122,6 +123,12 @@ public sealed class AwsPipeline(
 
             call.Caller = authentication.Caller;
             call.Signature = authentication.Signature;
+            if (authentication.Caller is { } caller && SessionTokenLimits.Refusal(caller, operation.Service, operation.Name) is { } limited)
+            {
+                // GetSessionToken credentials: refused before any policy is read, as AWS refuses them.
+                state.Result = operation.Dialect.Spell(limited);
+                return;
+            }
         }
 
         // 4. Authorize: the canonical resource with the request's condition keys, through the policy engine. Resolving the

@@ -3,9 +3,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Irsa.Node.Agent;
 using Irsa.Node.Tokens;
-using Irsa.Server.Agent;
 
 namespace Irsa.Cli.Commands.Pod;
 
@@ -26,8 +24,18 @@ internal static class PodRunCommand
         var serviceAccount = new Option<string>("--service-account") { Description = "Service account the pod runs as", Required = true };
         var name = new Option<string?>("--name") { Description = "Pod name (default: SERVICE-ACCOUNT-xxxxx)" };
         var env = new Option<string[]>("--env") { Description = "Extra container env var K=V (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var agentAddress = new Option<string>("--agent-address")
+        {
+            Description = "Where the pod's EKS Pod Identity agent listens: loopback (127.0.0.1, a free port) or link-local "
+                + "(169.254.170.23 and fd00:ec2::23 in a network namespace of the pod's own, as on an EKS node; Linux, root)",
+            DefaultValueFactory = _ => PodNetwork.Loopback,
+        };
+        agentAddress.AcceptOnlyFromAmong(PodNetwork.Loopback, PodNetwork.LinkLocal);
         var commandLine = new Argument<string[]>("command") { Description = "The command to run, after --", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("run", "Run a local process as a pod of a service account, with its projected token") { cluster, ns, serviceAccount, name, env, commandLine };
+        var command = new Command("run", "Run a local process as a pod of a service account, with its projected token")
+        {
+            cluster, ns, serviceAccount, name, env, agentAddress, commandLine,
+        };
         command.SetAction((parse, ct) => CliRunner.RunAsync(async () =>
         {
             using var client = CliEnvironment.Client(parse);
@@ -45,12 +53,17 @@ internal static class PodRunCommand
                     new ProjectedTokenManagerOptions { RootDirectory = root.FullName }, new HttpTokenRequester(access));
                 await tokens.StartAsync(ct);
 
-                // EKS Pod Identity: the node's agent, on loopback for this pod only, signing eks-auth calls with the caller's keys.
-                await using var agent = UsesContainerCredentials(pod)
-                    ? await PodIdentityAgentServer.StartAsync(LoopbackAgent, client.EksAuth(parse.GetValue(cluster)!), cancellationToken: ct)
-                    : null;
-                var startInfo = ProcessStart(pod, tokens, client.Endpoint, client.CaBundleFile, agent?.Addresses[0]);
-                return await RunAsync(startInfo, argv, ct);
+                // EKS Pod Identity: the node's agent for this pod only, signing eks-auth calls with the caller's keys.
+                await using var network = await PodNetwork.StartAsync(parse.GetValue(agentAddress)!, UsesContainerCredentials(pod),
+                    () => client.EksAuth(parse.GetValue(cluster)!), client.Endpoint, ct);
+                var startInfo = ProcessStart(pod, tokens, client.Endpoint, client.CaBundleFile, network.AgentUriOverride);
+                if (network.EnterCommand.Count > 0)
+                {
+                    // nsenter would report a missing command in its own words, after the namespace was made; say it as pod run does.
+                    argv[0] = Executable(argv[0], startInfo.Environment["PATH"]);
+                }
+
+                return await RunAsync(startInfo, [.. network.EnterCommand, .. argv], ct);
             }
             finally
             {
@@ -64,18 +77,6 @@ internal static class PodRunCommand
         pod.Subcommands.Add(command);
         return pod;
     }
-
-    /// <summary>
-    /// The agent of <c>pod run</c>: loopback only (every SDK accepts an <c>http://127.0.0.1</c> full URI), a free port, and
-    /// a generous eks-auth timeout for a server on a busy laptop. Other local users reach the port but not the pod's token,
-    /// which lives in a directory only the pod's user can read, and the agent serves nothing without a token eks-auth accepts.
-    /// </summary>
-    private static readonly PodIdentityAgentOptions LoopbackAgent = new()
-    {
-        BindHosts = ["127.0.0.1"],
-        Port = 0,
-        EksAuthTimeout = TimeSpan.FromSeconds(30),
-    };
 
     private static bool UsesContainerCredentials(JsonObject pod) =>
         pod["spec"]?["containers"]?[0]?["env"]?.AsArray().Any(e => e?.Text("name") == "AWS_CONTAINER_CREDENTIALS_FULL_URI") == true;
@@ -134,7 +135,7 @@ internal static class PodRunCommand
     /// The container's env with each volume mount path mapped to the local volume directory, plus endpoint overrides.
     /// Nothing else from the caller's environment leaks in: in particular no credentials.
     /// </summary>
-    private static ProcessStartInfo ProcessStart(JsonObject pod, ProjectedTokenManager tokens, string endpoint, string? caBundle, string? agent)
+    private static ProcessStartInfo ProcessStart(JsonObject pod, ProjectedTokenManager tokens, string endpoint, string? caBundle, string? agentUri)
     {
         var container = pod["spec"]!["containers"]![0]!;
         var mounts = (container["volumeMounts"]?.AsArray() ?? [])
@@ -164,10 +165,10 @@ internal static class PodRunCommand
             start.Environment[variable.Text("name")!] = value;
         }
 
-        if (agent is not null)
+        if (agentUri is not null)
         {
             // The admission wrote the node's link-local agent address; here the agent is this process's loopback listener.
-            start.Environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = agent + PodIdentityAgent.CredentialsPath;
+            start.Environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = agentUri;
         }
 
         start.Environment["AWS_ENDPOINT_URL"] = endpoint;
@@ -197,6 +198,24 @@ internal static class PodRunCommand
         await process.WaitForExitAsync(CancellationToken.None);
         _ = cancellationToken;
         return process.ExitCode;
+    }
+
+    /// <summary>The executable file <paramref name="command"/> names, looked up in <paramref name="path"/> as exec does.</summary>
+    private static string Executable(string command, string? path)
+    {
+        var candidates = command.Contains('/', StringComparison.Ordinal)
+            ? [command]
+            : (path ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Select(directory => Path.Combine(directory, command));
+        foreach (var candidate in candidates)
+        {
+            if (File.Exists(candidate) && (OperatingSystem.IsWindows()
+                || (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0))
+            {
+                return candidate;
+            }
+        }
+
+        throw new CliError($"cannot run the command: {command}: no such executable file");
     }
 
     private static void Forward(PosixSignalContext context, Process process, int signal)
