@@ -40,7 +40,9 @@ internal static class BootstrapPolicy
         yield return Aggregated("view", created, AggregateToView, AggregateToEdit);
         yield return Labelled(Role("system:aggregate-to-admin", created, new V1PolicyRule
         {
-            ApiGroups = [ResourceTable.RbacGroup], Resources = ["rolebindings", "roles"], Verbs = [.. ReadVerbs, .. WriteVerbs],
+            ApiGroups = [ResourceTable.RbacGroup],
+            Resources = ["rolebindings", "roles"],
+            Verbs = [.. ReadVerbs, .. WriteVerbs],
         }), AggregateToAdmin);
         yield return Labelled(Role("system:aggregate-to-edit", created,
             new V1PolicyRule { ApiGroups = [""], Resources = ["pods", "serviceaccounts"], Verbs = WriteVerbs },

@@ -100,7 +100,9 @@ internal static class RbacCoverage
             {
                 simple[key] = new V1PolicyRule
                 {
-                    ApiGroups = [.. rule.ApiGroups], Resources = [.. rule.Resources], Verbs = [.. rule.Verbs ?? []],
+                    ApiGroups = [.. rule.ApiGroups],
+                    Resources = [.. rule.Resources],
+                    Verbs = [.. rule.Verbs ?? []],
                     ResourceNames = rule.ResourceNames is { Count: > 0 } ? [.. rule.ResourceNames] : null,
                 };
             }
