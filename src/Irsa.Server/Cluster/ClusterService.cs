@@ -139,9 +139,16 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
             var page = await store.ListAsync(IdCollection, "", after, 100, cancellationToken);
             foreach (var document in page)
             {
-                if (await KubernetesObjects.ReconcileBootstrapPolicyAsync(store, document.Key, time.GetUtcNow(), cancellationToken))
+                try
                 {
-                    ClusterLog.BootstrapPolicyReconciled(_logger, document.Key);
+                    if (await KubernetesObjects.ReconcileBootstrapPolicyAsync(store, document.Key, time.GetUtcNow(), cancellationToken))
+                    {
+                        ClusterLog.BootstrapPolicyReconciled(_logger, document.Key);
+                    }
+                }
+                catch (ConcurrencyConflictException)
+                {
+                    // Another server on the same store (or a write to the cluster) got there first; its result stands.
                 }
             }
 
