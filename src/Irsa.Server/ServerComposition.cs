@@ -128,6 +128,7 @@ internal static class ServerComposition
             services.GetRequiredService<TimeProvider>());
         var admin = await bootstrap.EnsureAccountAsync(options.AccountId, cancellationToken);
         context.AccountId = admin.AccountId;
+        await services.GetRequiredService<ClusterService>().ReconcileBootstrapPolicyAsync(cancellationToken);
 
         // The trail delivers its closed log and digest files into each account's trail bucket in Irsa's own S3.
         services.GetService<AuditTrail>()?.StartBucketDelivery(new S3TrailObjectStore(services.GetRequiredService<S3Engine>(),

@@ -51,7 +51,7 @@ public sealed partial class KubernetesApi
         var rbac = new RbacAuthorizer(store);
         var changes = new ClusterChanges();
         _authorizer = new KubernetesAuthorizer(accessPolicies ?? new NoClusterAccessPolicies(), rbac);
-        var rbacLifecycle = new RbacLifecycle();
+        var rbacLifecycle = new RbacLifecycle(new RbacEscalation(_authorizer, rbac));
         _objects = new ObjectHandler(store, time, new Dictionary<string, ObjectLifecycle>(StringComparer.Ordinal)
         {
             ["namespaces"] = new NamespaceLifecycle(presence, time),

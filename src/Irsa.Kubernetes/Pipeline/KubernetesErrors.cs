@@ -40,10 +40,14 @@ internal static class KubernetesErrors
     public static KubernetesStatus Modified(string resource, string name, string group = "") =>
         KubernetesStatus.Conflict(group, resource, name, "the object has been modified; please apply your changes to the latest version and try again");
 
+    /// <summary>
+    /// 415 for a patch type the server does not take, listing the ones it does, as kube-apiserver does. Server-side apply
+    /// (<c>application/apply-patch+yaml</c>) is not among them, which kubectl reports as "Server-side apply not available".
+    /// </summary>
     public static KubernetesStatus UnsupportedPatch(string contentType) => new(
         415,
         "UnsupportedMediaType",
-        $"the body of the request was in an unknown format - accepted media types include: {KubernetesPatch.JsonPatch}, {KubernetesPatch.MergePatch}, application/apply-patch+yaml, {KubernetesPatch.StrategicMergePatch}",
+        $"the body of the request was in an unknown format - accepted media types include: {KubernetesPatch.JsonPatch}, {KubernetesPatch.MergePatch}, {KubernetesPatch.StrategicMergePatch}",
         new KubernetesStatusDetails(Causes: [new KubernetesStatusCause("UnexpectedServerResponse", contentType, null)]));
 
     public static KubernetesStatus NamespaceMismatch() =>

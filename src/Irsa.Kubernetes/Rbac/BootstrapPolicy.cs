@@ -1,15 +1,20 @@
+using Irsa.Storage;
 using k8s.Models;
 
 namespace Irsa.Kubernetes;
 
 /// <summary>
 /// The default ClusterRoles and ClusterRoleBindings every cluster starts with: kube-apiserver's bootstrap policy for the
-/// roles that matter here (cluster-admin, admin, edit, view, system:discovery, system:basic-user,
-/// system:public-info-viewer), plus the binding that makes the cluster's admin service account a cluster-admin.
+/// roles that matter here (cluster-admin, admin, edit, view and the <c>system:aggregate-to-*</c> roles they aggregate,
+/// system:discovery, system:basic-user, system:public-info-viewer), plus the binding that makes the cluster's admin
+/// service account a cluster-admin.
 /// </summary>
 /// <remarks>
-/// admin, edit and view are aggregated roles in kube-apiserver; here they carry their rules directly, restricted to the
-/// resources this API serves.
+/// admin, edit and view are aggregated as in kube-apiserver (view is labelled into edit, edit into admin); the
+/// <c>system:aggregate-to-*</c> roles carry the rules, restricted to the resources this API serves.
+/// <see cref="ReconcileAsync"/> is kube-apiserver's start-up reconciliation: it creates what is missing and adds missing
+/// permissions, subjects, labels and annotations to objects whose <c>rbac.authorization.kubernetes.io/autoupdate</c>
+/// annotation is not <c>false</c>, never removing anything.
 /// </remarks>
 internal static class BootstrapPolicy
 {
@@ -17,6 +22,10 @@ internal static class BootstrapPolicy
     public const string UnauthenticatedGroup = "system:unauthenticated";
     public const string MastersGroup = "system:masters";
     public const string AdminBinding = "irsa:cluster-admin";
+    public const string AutoUpdateAnnotation = "rbac.authorization.kubernetes.io/autoupdate";
+    public const string AggregateToAdmin = "rbac.authorization.k8s.io/aggregate-to-admin";
+    public const string AggregateToEdit = "rbac.authorization.k8s.io/aggregate-to-edit";
+    public const string AggregateToView = "rbac.authorization.k8s.io/aggregate-to-view";
 
     private static readonly List<string> ReadVerbs = ["get", "list", "watch"];
     private static readonly List<string> WriteVerbs = ["create", "delete", "deletecollection", "patch", "update"];
@@ -26,12 +35,21 @@ internal static class BootstrapPolicy
         yield return Role("cluster-admin", created,
             new V1PolicyRule { ApiGroups = ["*"], Resources = ["*"], Verbs = ["*"] },
             new V1PolicyRule { NonResourceURLs = ["*"], Verbs = ["*"] });
-        yield return Role("admin", created, [.. EditRules(), new V1PolicyRule
+        yield return Aggregated("admin", created, AggregateToAdmin, null);
+        yield return Aggregated("edit", created, AggregateToEdit, AggregateToAdmin);
+        yield return Aggregated("view", created, AggregateToView, AggregateToEdit);
+        yield return Labelled(Role("system:aggregate-to-admin", created, new V1PolicyRule
         {
-            ApiGroups = [ResourceTable.RbacGroup], Resources = ["rolebindings", "roles"], Verbs = [.. ReadVerbs, .. WriteVerbs],
-        }]);
-        yield return Role("edit", created, [.. EditRules()]);
-        yield return Role("view", created, [.. ViewRules()]);
+            ApiGroups = [ResourceTable.RbacGroup],
+            Resources = ["rolebindings", "roles"],
+            Verbs = [.. ReadVerbs, .. WriteVerbs],
+        }), AggregateToAdmin);
+        yield return Labelled(Role("system:aggregate-to-edit", created,
+            new V1PolicyRule { ApiGroups = [""], Resources = ["pods", "serviceaccounts"], Verbs = WriteVerbs },
+            new V1PolicyRule { ApiGroups = [""], Resources = ["serviceaccounts/token"], Verbs = ["create"] }), AggregateToEdit);
+        yield return Labelled(Role("system:aggregate-to-view", created,
+            new V1PolicyRule { ApiGroups = [""], Resources = ["events", "namespaces", "pods", "serviceaccounts"], Verbs = ReadVerbs },
+            new V1PolicyRule { ApiGroups = [ResourceTable.EventsGroup], Resources = ["events"], Verbs = ReadVerbs }), AggregateToView);
         yield return Role("system:basic-user", created,
             new V1PolicyRule { ApiGroups = [ResourceTable.AuthenticationGroup], Resources = ["selfsubjectreviews"], Verbs = ["create"] },
             new V1PolicyRule { ApiGroups = [ResourceTable.AuthorizationGroup], Resources = ["selfsubjectaccessreviews", "selfsubjectrulesreviews"], Verbs = ["create"] });
@@ -61,21 +79,135 @@ internal static class BootstrapPolicy
         });
     }
 
-    private static IEnumerable<V1PolicyRule> ViewRules()
+    /// <summary>
+    /// Creates the bootstrap objects the cluster lacks and completes those still marked for automatic update, then
+    /// aggregates the ClusterRoles (inside the caller's transaction). Returns whether anything was written.
+    /// </summary>
+    public static async Task<bool> ReconcileAsync(IDocumentSession session, string clusterId, DateTime now)
     {
-        yield return new V1PolicyRule { ApiGroups = [""], Resources = ["events", "namespaces", "pods", "serviceaccounts"], Verbs = ReadVerbs };
-        yield return new V1PolicyRule { ApiGroups = [ResourceTable.EventsGroup], Resources = ["events"], Verbs = ReadVerbs };
-    }
-
-    private static IEnumerable<V1PolicyRule> EditRules()
-    {
-        foreach (var rule in ViewRules())
+        var written = false;
+        foreach (var expected in ClusterRoles(now))
         {
-            yield return rule;
+            var key = KubernetesObjects.NamespaceKey(clusterId, expected.Metadata.Name);
+            var document = await session.GetAsync(KubernetesObjects.ClusterRoles, key);
+            if (document is null)
+            {
+                await KubernetesObjectStore.PutAsync(session, clusterId, ResourceTable.ClusterRoles, key, expected, expectedVersion: 0);
+                written = true;
+                continue;
+            }
+
+            var existing = KubernetesObjectStore.Read<V1ClusterRole>(document);
+            var before = k8s.KubernetesJson.Serialize(existing);
+            if (!AutoUpdates(existing.Metadata))
+            {
+                continue;
+            }
+
+            MergeMetadata(existing.Metadata, expected.Metadata);
+            if (expected.AggregationRule is { } rule)
+            {
+                existing.AggregationRule ??= new V1AggregationRule { ClusterRoleSelectors = [] };
+                existing.AggregationRule.ClusterRoleSelectors ??= [];
+                foreach (var selector in rule.ClusterRoleSelectors ?? [])
+                {
+                    var text = k8s.KubernetesJson.Serialize(selector);
+                    if (!existing.AggregationRule.ClusterRoleSelectors.Any(s => k8s.KubernetesJson.Serialize(s) == text))
+                    {
+                        existing.AggregationRule.ClusterRoleSelectors.Add(selector);
+                    }
+                }
+            }
+
+            var missing = RbacCoverage.Uncovered([.. existing.Rules ?? []], expected.Rules ?? []);
+            if (missing.Count > 0)
+            {
+                existing.Rules = [.. existing.Rules ?? [], .. missing];
+            }
+
+            if (k8s.KubernetesJson.Serialize(existing) != before)
+            {
+                await KubernetesObjectStore.PutAsync(session, clusterId, ResourceTable.ClusterRoles, key,
+                    KubernetesRequest.ToJson(existing), document.Version, WatchEventTypes.Modified);
+                written = true;
+            }
         }
 
-        yield return new V1PolicyRule { ApiGroups = [""], Resources = ["pods", "serviceaccounts"], Verbs = WriteVerbs };
-        yield return new V1PolicyRule { ApiGroups = [""], Resources = ["serviceaccounts/token"], Verbs = ["create"] };
+        foreach (var expected in ClusterRoleBindings(now))
+        {
+            var key = KubernetesObjects.NamespaceKey(clusterId, expected.Metadata.Name);
+            var document = await session.GetAsync(KubernetesObjects.ClusterRoleBindings, key);
+            if (document is null)
+            {
+                await KubernetesObjectStore.PutAsync(session, clusterId, ResourceTable.ClusterRoleBindings, key, expected, expectedVersion: 0);
+                written = true;
+                continue;
+            }
+
+            var existing = KubernetesObjectStore.Read<V1ClusterRoleBinding>(document);
+            var before = k8s.KubernetesJson.Serialize(existing);
+            if (!AutoUpdates(existing.Metadata))
+            {
+                continue;
+            }
+
+            MergeMetadata(existing.Metadata, expected.Metadata);
+            existing.RoleRef = expected.RoleRef;
+            existing.Subjects ??= [];
+            foreach (var subject in expected.Subjects ?? [])
+            {
+                if (!existing.Subjects.Any(s => s.Kind == subject.Kind && s.Name == subject.Name && (s.NamespaceProperty ?? "") == (subject.NamespaceProperty ?? "")))
+                {
+                    existing.Subjects.Add(subject);
+                }
+            }
+
+            if (k8s.KubernetesJson.Serialize(existing) != before)
+            {
+                await KubernetesObjectStore.PutAsync(session, clusterId, ResourceTable.ClusterRoleBindings, key,
+                    KubernetesRequest.ToJson(existing), document.Version, WatchEventTypes.Modified);
+                written = true;
+            }
+        }
+
+        return await ClusterRoleAggregation.AggregateAsync(session, clusterId) || written;
+    }
+
+    private static bool AutoUpdates(V1ObjectMeta metadata) =>
+        metadata.Annotations?.TryGetValue(AutoUpdateAnnotation, out var value) != true || value != "false";
+
+    /// <summary>Adds the expected labels and annotations the object lacks; values it has win.</summary>
+    private static void MergeMetadata(V1ObjectMeta existing, V1ObjectMeta expected)
+    {
+        existing.Labels = Merge(expected.Labels, existing.Labels);
+        existing.Annotations = Merge(expected.Annotations, existing.Annotations);
+    }
+
+    private static Dictionary<string, string> Merge(IDictionary<string, string>? expected, IDictionary<string, string>? existing)
+    {
+        var merged = new Dictionary<string, string>(expected ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (name, value) in existing ?? new Dictionary<string, string>())
+        {
+            merged[name] = value;
+        }
+
+        return merged;
+    }
+
+    private static V1ClusterRole Aggregated(string name, DateTime created, string selects, string? aggregatesInto)
+    {
+        var role = Role(name, created);
+        role.AggregationRule = new V1AggregationRule
+        {
+            ClusterRoleSelectors = [new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [selects] = "true" } }],
+        };
+        return aggregatesInto is null ? role : Labelled(role, aggregatesInto);
+    }
+
+    private static V1ClusterRole Labelled(V1ClusterRole role, string label)
+    {
+        role.Metadata.Labels[label] = "true";
+        return role;
     }
 
     private static V1ClusterRole Role(string name, DateTime created, params V1PolicyRule[] rules) => new()
@@ -103,7 +235,7 @@ internal static class BootstrapPolicy
         {
             Name = name,
             Labels = new Dictionary<string, string> { ["kubernetes.io/bootstrapping"] = "rbac-defaults" },
-            Annotations = new Dictionary<string, string> { ["rbac.authorization.kubernetes.io/autoupdate"] = "true" },
+            Annotations = new Dictionary<string, string> { [AutoUpdateAnnotation] = "true" },
         };
         KubernetesObjectStore.InitializeMetadata(metadata, null, created);
         return metadata;

@@ -86,21 +86,25 @@ internal sealed class RbacAuthorizer(IDocumentStore store)
         }
     }
 
-    private async Task<IList<V1PolicyRule>> RoleRulesAsync(string clusterId, string ns, V1RoleRef roleRef, CancellationToken cancellationToken)
+    private async Task<IList<V1PolicyRule>> RoleRulesAsync(string clusterId, string ns, V1RoleRef roleRef, CancellationToken cancellationToken) =>
+        await ReferencedRulesAsync(clusterId, ns, roleRef, cancellationToken) ?? [];
+
+    /// <summary>The rules of the role a binding in <paramref name="ns"/> ("" for a ClusterRoleBinding) refers to; null when it does not exist.</summary>
+    public async Task<IList<V1PolicyRule>?> ReferencedRulesAsync(string clusterId, string ns, V1RoleRef roleRef, CancellationToken cancellationToken)
     {
         if (roleRef.Kind == "ClusterRole")
         {
             var document = await store.GetAsync(KubernetesObjects.ClusterRoles, KubernetesObjects.NamespaceKey(clusterId, roleRef.Name), cancellationToken);
-            return document is null ? [] : KubernetesJson.Deserialize<V1ClusterRole>(document.Json).Rules ?? [];
+            return document is null ? null : KubernetesJson.Deserialize<V1ClusterRole>(document.Json).Rules ?? [];
         }
 
         if (roleRef.Kind == "Role" && ns.Length > 0)
         {
             var document = await store.GetAsync(KubernetesObjects.Roles, KubernetesObjects.ObjectKey(clusterId, ns, roleRef.Name), cancellationToken);
-            return document is null ? [] : KubernetesJson.Deserialize<V1Role>(document.Json).Rules ?? [];
+            return document is null ? null : KubernetesJson.Deserialize<V1Role>(document.Json).Rules ?? [];
         }
 
-        return [];
+        return null;
     }
 }
 

@@ -65,16 +65,19 @@ public static class KubernetesObjects
 
         await KubernetesObjectStore.PutAsync(session, clusterId, ResourceTable.ServiceAccounts, ObjectKey(clusterId, AdminNamespace, AdminServiceAccount),
             NewServiceAccount(AdminNamespace, AdminServiceAccount, created), expectedVersion: 0);
-        foreach (var role in BootstrapPolicy.ClusterRoles(created))
-        {
-            await KubernetesObjectStore.PutAsync(session, clusterId, ResourceTable.ClusterRoles, NamespaceKey(clusterId, role.Metadata.Name), role, expectedVersion: 0);
-        }
+        await BootstrapPolicy.ReconcileAsync(session, clusterId, created);
+    }
 
-        foreach (var binding in BootstrapPolicy.ClusterRoleBindings(created))
-        {
-            await KubernetesObjectStore.PutAsync(session, clusterId, ResourceTable.ClusterRoleBindings, NamespaceKey(clusterId, binding.Metadata.Name), binding,
-                expectedVersion: 0);
-        }
+    /// <summary>
+    /// Gives a cluster the bootstrap RBAC objects it lacks (clusters created by an older version, or whose defaults were
+    /// deleted) and completes those still marked <c>rbac.authorization.kubernetes.io/autoupdate</c>, as kube-apiserver
+    /// reconciles its bootstrap policy at start-up; objects annotated <c>autoupdate: "false"</c> are left as they are.
+    /// Idempotent: a cluster already current is not written. Returns whether anything was written.
+    /// </summary>
+    public static Task<bool> ReconcileBootstrapPolicyAsync(IDocumentStore store, string clusterId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.TransactAsync(session => BootstrapPolicy.ReconcileAsync(session, clusterId, now.UtcDateTime), cancellationToken);
     }
 
     /// <summary>Removes every object of a cluster, its revision and its change log (inside the caller's transaction).</summary>

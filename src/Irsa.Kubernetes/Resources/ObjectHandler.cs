@@ -154,6 +154,7 @@ internal sealed class ObjectHandler(IDocumentStore store, TimeProvider time, IRe
 
             await KubernetesObjectStore.PutAsync(session, request.ClusterId, type, Key(request, type, name), value, 0, WatchEventTypes.Added);
             await lifecycle.AfterCreateAsync(session, request, value);
+            await lifecycle.ChangedAsync(session, request, type);
             return true;
         }, request.Aborted);
         changes.Notify(request.ClusterId);
@@ -240,12 +241,19 @@ internal sealed class ObjectHandler(IDocumentStore store, TimeProvider time, IRe
             }
 
             lifecycle.ValidateUpdate(type, current, value);
-            if (JsonNode.DeepEquals(current, value) || dryRun)
+            if (JsonNode.DeepEquals(current, value))
+            {
+                return (value, false);
+            }
+
+            await lifecycle.AdmitUpdateAsync(request, type, current, value);
+            if (dryRun)
             {
                 return (value, false);
             }
 
             await KubernetesObjectStore.PutAsync(session, request.ClusterId, type, key, value, version, WatchEventTypes.Modified);
+            await lifecycle.ChangedAsync(session, request, type);
             return (value, true);
         }, request.Aborted);
         if (written)
@@ -271,6 +279,7 @@ internal sealed class ObjectHandler(IDocumentStore store, TimeProvider time, IRe
             {
                 await lifecycle.CascadeAsync(session, request, current);
                 await KubernetesObjectStore.DeleteAsync(session, request.ClusterId, type, Key(request, type, name), current);
+                await lifecycle.ChangedAsync(session, request, type);
             }
 
             return answer;
@@ -307,6 +316,11 @@ internal sealed class ObjectHandler(IDocumentStore store, TimeProvider time, IRe
                     await lifecycle.CascadeAsync(session, request, item);
                     await KubernetesObjectStore.DeleteAsync(session, request.ClusterId, type, document.Key, item);
                 }
+            }
+
+            if (!dryRun && items.Count > 0)
+            {
+                await lifecycle.ChangedAsync(session, request, type);
             }
 
             return items;

@@ -25,6 +25,12 @@ internal class ObjectLifecycle
     {
     }
 
+    /// <summary>Admission of an update that changes the object (after <see cref="ValidateUpdate"/>), before it is stored.</summary>
+    public virtual Task AdmitUpdateAsync(KubernetesRequest request, ResourceType type, JsonObject current, JsonObject updated) => Task.CompletedTask;
+
+    /// <summary>Work in the transaction of every write of the kind (create, update, delete), after the write.</summary>
+    public virtual Task ChangedAsync(IDocumentSession session, KubernetesRequest request, ResourceType type) => Task.CompletedTask;
+
     /// <summary>What a delete answers (the object as it is deleted); throws when it may not be deleted.</summary>
     public virtual JsonObject BeforeDelete(ResourceType type, JsonObject current) => current;
 
@@ -184,9 +190,30 @@ internal sealed class PodLifecycle(IDocumentStore store, IPodAdmission admission
     }
 }
 
-/// <summary>RBAC objects: names are path segments (<c>system:discovery</c> is valid), and a binding's roleRef is immutable.</summary>
-internal sealed class RbacLifecycle : ObjectLifecycle
+/// <summary>
+/// RBAC objects: names are path segments (<c>system:discovery</c> is valid), a binding's roleRef is immutable, writes
+/// cannot grant what the writer does not hold (<see cref="RbacEscalation"/>), and every ClusterRole write re-aggregates
+/// the aggregated ClusterRoles (<see cref="ClusterRoleAggregation"/>).
+/// </summary>
+internal sealed class RbacLifecycle(RbacEscalation escalation) : ObjectLifecycle
 {
+    public override async Task<JsonObject> AdmitCreateAsync(KubernetesRequest request, ResourceType type, JsonObject value)
+    {
+        await escalation.CheckAsync(request, type, value);
+        return value;
+    }
+
+    public override Task AdmitUpdateAsync(KubernetesRequest request, ResourceType type, JsonObject current, JsonObject updated) =>
+        escalation.CheckAsync(request, type, updated);
+
+    public override async Task ChangedAsync(IDocumentSession session, KubernetesRequest request, ResourceType type)
+    {
+        if (type == ResourceTable.ClusterRoles)
+        {
+            await ClusterRoleAggregation.AggregateAsync(session, request.ClusterId);
+        }
+    }
+
     public override List<FieldError> ValidateName(string? name)
     {
         if (string.IsNullOrEmpty(name))

@@ -127,6 +127,40 @@ public sealed class ClusterService(IDocumentStore store, SecretProtector protect
         return cluster;
     }
 
+    /// <summary>
+    /// At start-up, gives every cluster the bootstrap RBAC objects it lacks (clusters created before they existed, or
+    /// whose defaults were deleted), as kube-apiserver reconciles its bootstrap policy when it starts.
+    /// </summary>
+    public async Task ReconcileBootstrapPolicyAsync(CancellationToken cancellationToken)
+    {
+        string? after = null;
+        while (true)
+        {
+            var page = await store.ListAsync(IdCollection, "", after, 100, cancellationToken);
+            foreach (var document in page)
+            {
+                try
+                {
+                    if (await KubernetesObjects.ReconcileBootstrapPolicyAsync(store, document.Key, time.GetUtcNow(), cancellationToken))
+                    {
+                        ClusterLog.BootstrapPolicyReconciled(_logger, document.Key);
+                    }
+                }
+                catch (ConcurrencyConflictException)
+                {
+                    // Another server on the same store (or a write to the cluster) got there first; its result stands.
+                }
+            }
+
+            if (page.Count < 100)
+            {
+                return;
+            }
+
+            after = page[^1].Key;
+        }
+    }
+
     public async Task<ClusterRecord> DescribeAsync(string accountId, string name, CancellationToken cancellationToken) =>
         await FindAsync(accountId, name, cancellationToken) ?? throw NotFound(name);
 

@@ -13,4 +13,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "Cluster {ClusterName} ({ClusterId}) deleted")]
     public static partial void Deleted(ILogger logger, string clusterName, string clusterId);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "Cluster {ClusterId}: missing or outdated bootstrap RBAC objects restored")]
+    public static partial void BootstrapPolicyReconciled(ILogger logger, string clusterId);
 }

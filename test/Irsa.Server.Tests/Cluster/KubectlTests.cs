@@ -321,6 +321,21 @@ public sealed class KubectlTests(KubectlCluster cluster) : IClassFixture<Kubectl
     }
 
     [Fact]
+    public async Task Server_side_apply_is_refused_as_an_unsupported_patch_type_and_writes_nothing()
+    {
+        const string Manifest = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ssa\n  namespace: default\n";
+
+        var applied = await cluster.RunWithInputAsync(Manifest, "apply", "--server-side", "-f", "-");
+        var get = await cluster.RunAsync("get", "serviceaccount", "ssa");
+
+        Assert.Equal(1, applied.Code);
+        // kubectl recognises the 415 as a server without server-side apply; nothing is created.
+        Assert.Equal("error: Server-side apply not available on the server: (the body of the request was in an unknown format - " +
+            "accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json)\n", applied.Error);
+        Assert.Equal(1, get.Code);
+    }
+
+    [Fact]
     public async Task Get_watch_streams_added_and_modified_events_until_killed()
     {
         Succeeded(await cluster.RunAsync("create", "namespace", "watch-flow"));

@@ -8,6 +8,19 @@ public sealed class KubernetesErrorTests
     private const string Accounts = "/api/v1/namespaces/default/serviceaccounts";
 
     [Fact]
+    public async Task A_service_account_token_of_one_cluster_is_unauthorized_at_another()
+    {
+        await using var first = await KubeCluster.StartAsync();
+        var second = await KubeCluster.ForAsync(first.Server, "second"); // shares the server the first cluster disposes
+
+        var crossed = await second.GetAsync(Accounts, token: first.AdminToken);
+        var own = await second.GetAsync(Accounts);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, crossed.Status);
+        Assert.Equal(HttpStatusCode.OK, own.Status);
+    }
+
+    [Fact]
     public async Task Missing_or_invalid_bearer_tokens_are_unauthorized()
     {
         await using var kube = await KubeCluster.StartAsync();
