@@ -85,92 +85,87 @@ internal static class BootstrapPolicy
     /// </summary>
     public static async Task<bool> ReconcileAsync(IDocumentSession session, string clusterId, DateTime now)
     {
+        var roles = await ReconcileAsync(session, clusterId, ResourceTable.ClusterRoles, ClusterRoles(now), CompleteRole);
+        var bindings = await ReconcileAsync(session, clusterId, ResourceTable.ClusterRoleBindings, ClusterRoleBindings(now), CompleteBinding);
+        return await ClusterRoleAggregation.AggregateAsync(session, clusterId) || roles || bindings;
+    }
+
+    /// <summary>
+    /// One kind's bootstrap objects: each missing one is created; each existing one marked for automatic update gets the
+    /// expected labels and annotations it lacks, then what <paramref name="complete"/> adds, and is written if that changed it.
+    /// </summary>
+    private static async Task<bool> ReconcileAsync<T>(IDocumentSession session, string clusterId, ResourceType type, IEnumerable<T> expectedObjects,
+        Action<T, T> complete)
+        where T : IMetadata<V1ObjectMeta>
+    {
         var written = false;
-        foreach (var expected in ClusterRoles(now))
+        foreach (var expected in expectedObjects)
         {
             var key = KubernetesObjects.NamespaceKey(clusterId, expected.Metadata.Name);
-            var document = await session.GetAsync(KubernetesObjects.ClusterRoles, key);
+            var document = await session.GetAsync(type.Collection, key);
             if (document is null)
             {
-                await KubernetesObjectStore.PutAsync(session, clusterId, ResourceTable.ClusterRoles, key, expected, expectedVersion: 0);
+                await KubernetesObjectStore.PutAsync(session, clusterId, type, key, expected, expectedVersion: 0);
                 written = true;
                 continue;
             }
 
-            var existing = KubernetesObjectStore.Read<V1ClusterRole>(document);
-            var before = k8s.KubernetesJson.Serialize(existing);
+            var existing = KubernetesObjectStore.Read<T>(document);
             if (!AutoUpdates(existing.Metadata))
             {
                 continue;
             }
 
-            MergeMetadata(existing.Metadata, expected.Metadata);
-            if (expected.AggregationRule is { } rule)
-            {
-                existing.AggregationRule ??= new V1AggregationRule { ClusterRoleSelectors = [] };
-                existing.AggregationRule.ClusterRoleSelectors ??= [];
-                foreach (var selector in rule.ClusterRoleSelectors ?? [])
-                {
-                    var text = k8s.KubernetesJson.Serialize(selector);
-                    if (!existing.AggregationRule.ClusterRoleSelectors.Any(s => k8s.KubernetesJson.Serialize(s) == text))
-                    {
-                        existing.AggregationRule.ClusterRoleSelectors.Add(selector);
-                    }
-                }
-            }
-
-            var missing = RbacCoverage.Uncovered([.. existing.Rules ?? []], expected.Rules ?? []);
-            if (missing.Count > 0)
-            {
-                existing.Rules = [.. existing.Rules ?? [], .. missing];
-            }
-
-            if (k8s.KubernetesJson.Serialize(existing) != before)
-            {
-                await KubernetesObjectStore.PutAsync(session, clusterId, ResourceTable.ClusterRoles, key,
-                    KubernetesRequest.ToJson(existing), document.Version, WatchEventTypes.Modified);
-                written = true;
-            }
-        }
-
-        foreach (var expected in ClusterRoleBindings(now))
-        {
-            var key = KubernetesObjects.NamespaceKey(clusterId, expected.Metadata.Name);
-            var document = await session.GetAsync(KubernetesObjects.ClusterRoleBindings, key);
-            if (document is null)
-            {
-                await KubernetesObjectStore.PutAsync(session, clusterId, ResourceTable.ClusterRoleBindings, key, expected, expectedVersion: 0);
-                written = true;
-                continue;
-            }
-
-            var existing = KubernetesObjectStore.Read<V1ClusterRoleBinding>(document);
             var before = k8s.KubernetesJson.Serialize(existing);
-            if (!AutoUpdates(existing.Metadata))
-            {
-                continue;
-            }
-
             MergeMetadata(existing.Metadata, expected.Metadata);
-            existing.RoleRef = expected.RoleRef;
-            existing.Subjects ??= [];
-            foreach (var subject in expected.Subjects ?? [])
-            {
-                if (!existing.Subjects.Any(s => s.Kind == subject.Kind && s.Name == subject.Name && (s.NamespaceProperty ?? "") == (subject.NamespaceProperty ?? "")))
-                {
-                    existing.Subjects.Add(subject);
-                }
-            }
-
+            complete(existing, expected);
             if (k8s.KubernetesJson.Serialize(existing) != before)
             {
-                await KubernetesObjectStore.PutAsync(session, clusterId, ResourceTable.ClusterRoleBindings, key,
-                    KubernetesRequest.ToJson(existing), document.Version, WatchEventTypes.Modified);
+                await KubernetesObjectStore.PutAsync(session, clusterId, type, key, KubernetesRequest.ToJson(existing), document.Version,
+                    WatchEventTypes.Modified);
                 written = true;
             }
         }
 
-        return await ClusterRoleAggregation.AggregateAsync(session, clusterId) || written;
+        return written;
+    }
+
+    /// <summary>A bootstrap ClusterRole keeps its own rules and selectors and gains the expected ones it lacks.</summary>
+    private static void CompleteRole(V1ClusterRole existing, V1ClusterRole expected)
+    {
+        if (expected.AggregationRule is { } rule)
+        {
+            existing.AggregationRule ??= new V1AggregationRule { ClusterRoleSelectors = [] };
+            existing.AggregationRule.ClusterRoleSelectors ??= [];
+            foreach (var selector in rule.ClusterRoleSelectors ?? [])
+            {
+                var text = k8s.KubernetesJson.Serialize(selector);
+                if (!existing.AggregationRule.ClusterRoleSelectors.Any(s => k8s.KubernetesJson.Serialize(s) == text))
+                {
+                    existing.AggregationRule.ClusterRoleSelectors.Add(selector);
+                }
+            }
+        }
+
+        var missing = RbacCoverage.Uncovered([.. existing.Rules ?? []], expected.Rules ?? []);
+        if (missing.Count > 0)
+        {
+            existing.Rules = [.. existing.Rules ?? [], .. missing];
+        }
+    }
+
+    /// <summary>A bootstrap binding points at its expected role and gains the expected subjects it lacks.</summary>
+    private static void CompleteBinding(V1ClusterRoleBinding existing, V1ClusterRoleBinding expected)
+    {
+        existing.RoleRef = expected.RoleRef;
+        existing.Subjects ??= [];
+        foreach (var subject in expected.Subjects ?? [])
+        {
+            if (!existing.Subjects.Any(s => s.Kind == subject.Kind && s.Name == subject.Name && (s.NamespaceProperty ?? "") == (subject.NamespaceProperty ?? "")))
+            {
+                existing.Subjects.Add(subject);
+            }
+        }
     }
 
     private static bool AutoUpdates(V1ObjectMeta metadata) =>
