@@ -34,6 +34,7 @@ public sealed class AuditTrail : IAsyncDisposable
     private readonly SecretProtector _protector;
     private readonly TimeProvider _time;
     private readonly SqliteConnection _connection;
+    private readonly JournalWriter _journal;
     private readonly Channel<Command> _commands = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ITimer _deliveryTimer;
     private readonly ITimer? _syncTimer;
@@ -53,6 +54,7 @@ public sealed class AuditTrail : IAsyncDisposable
         _protector = protector;
         _time = time;
         _connection = connection;
+        _journal = new JournalWriter(connection);
         _signingKey = signingKey;
         _lastDelivery = lastDelivery;
         Queries = new AuditQueries(options.JournalPath);
@@ -270,6 +272,7 @@ public sealed class AuditTrail : IAsyncDisposable
             }
 
             await _writer;
+            _journal.Dispose();
             JournalSchema.Execute(_connection, "PRAGMA wal_checkpoint(TRUNCATE)");
             await _connection.DisposeAsync();
             SqliteConnection.ClearAllPools();
@@ -345,7 +348,7 @@ public sealed class AuditTrail : IAsyncDisposable
 
         try
         {
-            var sequences = JournalWriter.Insert(_connection, batch.Select(a => (a.Entry, a.Record, a.Explanation)).ToList());
+            var sequences = _journal.Insert([.. batch.Select(a => (a.Entry, a.Record, a.Explanation))]);
             Interlocked.Increment(ref _commits);
             for (var i = 0; i < batch.Count; i++)
             {

@@ -2,74 +2,109 @@ using Microsoft.Data.Sqlite;
 
 namespace Irsa.Audit.Journal;
 
-/// <summary>Inserts a batch of entries in one transaction: one commit, one fsync.</summary>
-internal static class JournalWriter
+/// <summary>
+/// The journal's single writer: inserts a batch of entries in one transaction (one commit, one WAL write).
+/// </summary>
+/// <remarks>
+/// Under load most batches are small, so the per-batch work is kept to the rows and the commit: the statements are
+/// prepared once for the connection's life, and the writer numbers entries from a counter read once at open (it is
+/// the only writer).
+/// </remarks>
+internal sealed class JournalWriter : IDisposable
 {
-    public static long[] Insert(SqliteConnection connection, IReadOnlyList<(AuditEntry Entry, byte[] Record, string? Explanation)> batch)
+    /// <summary>The <c>events</c> row: each column, its type and where its value comes from.</summary>
+    private static readonly (string Name, SqliteType Type, Func<Row, object?> Value)[] Columns =
+    [
+        ("seq", SqliteType.Integer, r => r.Seq),
+        ("event_id", SqliteType.Text, r => r.Entry.EventId),
+        ("request_id", SqliteType.Text, r => r.Entry.RequestId),
+        ("event_time", SqliteType.Integer, r => r.Entry.EventTime.ToUnixTimeSeconds()),
+        ("event_name", SqliteType.Text, r => r.Entry.EventName),
+        ("event_source", SqliteType.Text, r => r.Entry.EventSource),
+        ("read_only", SqliteType.Integer, r => r.Entry.ReadOnly ? 1 : 0),
+        ("username", SqliteType.Text, r => r.Entry.EffectiveUsername),
+        ("access_key_id", SqliteType.Text, r => r.Entry.AccessKeyId),
+        ("account_id", SqliteType.Text, r => r.Entry.RecipientAccountId),
+        ("region", SqliteType.Text, r => r.Entry.Record.AwsRegion),
+        ("error_code", SqliteType.Text, r => r.Entry.ErrorCode),
+        ("cluster", SqliteType.Text, r => r.Entry.Pod?.ClusterName),
+        ("issuer", SqliteType.Text, r => r.Entry.Pod?.Issuer),
+        ("namespace", SqliteType.Text, r => r.Entry.Pod?.Namespace),
+        ("service_account", SqliteType.Text, r => r.Entry.Pod?.ServiceAccount),
+        ("pod_name", SqliteType.Text, r => r.Entry.Pod?.PodName),
+        ("pod_uid", SqliteType.Text, r => r.Entry.Pod?.PodUid),
+        ("role_arn", SqliteType.Text, r => r.Entry.EffectiveRoleArn),
+        ("record", SqliteType.Blob, r => r.Record),
+        ("explanation", SqliteType.Text, r => r.Explanation),
+    ];
+
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _insert;
+    private readonly SqliteParameter[] _values;
+    private readonly SqliteCommand _resource;
+    private readonly SqliteParameter _resourceSeq;
+    private readonly SqliteParameter _resourceType;
+    private readonly SqliteParameter _resourceName;
+    private long _next;
+
+    public JournalWriter(SqliteConnection connection)
+    {
+        _connection = connection;
+        using (var last = connection.CreateCommand())
+        {
+            last.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM events";
+            _next = (long)last.ExecuteScalar()! + 1;
+        }
+
+        _insert = connection.CreateCommand();
+        _insert.CommandText =
+            $"INSERT INTO events ({string.Join(", ", Columns.Select(c => c.Name))}) VALUES ({string.Join(", ", Columns.Select(c => "$" + c.Name))})";
+        _values = [.. Columns.Select(column => _insert.Parameters.Add("$" + column.Name, column.Type))];
+
+        _resource = connection.CreateCommand();
+        _resource.CommandText = "INSERT INTO event_resources (seq, type, name) VALUES ($seq, $type, $name)";
+        _resourceSeq = _resource.Parameters.Add("$seq", SqliteType.Integer);
+        _resourceType = _resource.Parameters.Add("$type", SqliteType.Text);
+        _resourceName = _resource.Parameters.Add("$name", SqliteType.Text);
+    }
+
+    /// <summary>Commits <paramref name="batch"/> and returns each entry's sequence number, in order.</summary>
+    public long[] Insert(IReadOnlyList<(AuditEntry Entry, byte[] Record, string? Explanation)> batch)
     {
         var sequences = new long[batch.Count];
-        using var transaction = connection.BeginTransaction();
-        // The single writer numbers the batch itself (one read of the last seq, not a RETURNING row per entry).
-        using var last = connection.CreateCommand();
-        last.Transaction = transaction;
-        last.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM events";
-        var next = (long)last.ExecuteScalar()! + 1;
-
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO events (seq, event_id, request_id, event_time, event_name, event_source, read_only, username, access_key_id,
-                account_id, region, error_code, cluster, issuer, namespace, service_account, pod_name, pod_uid, role_arn, record, explanation)
-            VALUES ($seq, $event_id, $request_id, $event_time, $event_name, $event_source, $read_only, $username, $access_key_id,
-                $account_id, $region, $error_code, $cluster, $issuer, $namespace, $service_account, $pod_name, $pod_uid, $role_arn, $record, $explanation)
-            """;
-        string[] names =
-        [
-            "$event_id", "$request_id", "$event_time", "$event_name", "$event_source", "$read_only", "$username", "$access_key_id",
-            "$account_id", "$region", "$error_code", "$cluster", "$issuer", "$namespace", "$service_account", "$pod_name", "$pod_uid",
-            "$role_arn", "$record", "$explanation",
-        ];
-        var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
-        var parameters = names.Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
-        parameters[2].SqliteType = SqliteType.Integer;
-        parameters[5].SqliteType = SqliteType.Integer;
-        parameters[18].SqliteType = SqliteType.Blob;
-
-        using var resource = connection.CreateCommand();
-        resource.Transaction = transaction;
-        resource.CommandText = "INSERT INTO event_resources (seq, type, name) VALUES ($seq, $type, $name)";
-        var resourceSeq = resource.Parameters.Add("$seq", SqliteType.Integer);
-        var resourceType = resource.Parameters.Add("$type", SqliteType.Text);
-        var resourceName = resource.Parameters.Add("$name", SqliteType.Text);
-
+        using var transaction = _connection.BeginTransaction();
+        _insert.Transaction = transaction;
+        _resource.Transaction = transaction;
+        var next = _next;
         for (var i = 0; i < batch.Count; i++)
         {
-            var (entry, record, explanation) = batch[i];
-            var pod = entry.Pod;
-            object?[] values =
-            [
-                entry.EventId, entry.RequestId, entry.EventTime.ToUnixTimeSeconds(), entry.EventName, entry.EventSource, entry.ReadOnly ? 1 : 0,
-                entry.EffectiveUsername, entry.AccessKeyId, entry.RecipientAccountId, entry.Record.AwsRegion, entry.ErrorCode,
-                pod?.ClusterName, pod?.Issuer, pod?.Namespace, pod?.ServiceAccount, pod?.PodName, pod?.PodUid, entry.EffectiveRoleArn,
-                record, explanation,
-            ];
-            for (var p = 0; p < values.Length; p++)
+            var row = new Row(sequences[i] = next++, batch[i].Entry, batch[i].Record, batch[i].Explanation);
+            for (var c = 0; c < Columns.Length; c++)
             {
-                parameters[p].Value = values[p] ?? DBNull.Value;
+                _values[c].Value = Columns[c].Value(row) ?? DBNull.Value;
             }
 
-            seq.Value = sequences[i] = next++;
-            insert.ExecuteNonQuery();
-            foreach (var lookupResource in entry.EffectiveResources)
+            _insert.ExecuteNonQuery();
+            foreach (var resource in row.Entry.EffectiveResources)
             {
-                resourceSeq.Value = sequences[i];
-                resourceType.Value = lookupResource.Type;
-                resourceName.Value = lookupResource.Name;
-                resource.ExecuteNonQuery();
+                _resourceSeq.Value = row.Seq;
+                _resourceType.Value = resource.Type;
+                _resourceName.Value = resource.Name;
+                _resource.ExecuteNonQuery();
             }
         }
 
         transaction.Commit();
+        // Numbers are taken only once their batch is committed: a failed batch leaves no gap.
+        _next = next;
         return sequences;
     }
+
+    public void Dispose()
+    {
+        _insert.Dispose();
+        _resource.Dispose();
+    }
+
+    private readonly record struct Row(long Seq, AuditEntry Entry, byte[] Record, string? Explanation);
 }
