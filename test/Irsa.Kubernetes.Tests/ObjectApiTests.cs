@@ -161,6 +161,44 @@ public sealed class ObjectApiTests
     }
 
     [Fact]
+    public async Task Bindings_are_validated_as_kube_apiserver_validates_them_and_nothing_invalid_is_stored()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        const string Bindings = "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings";
+        const string ClusterBindings = "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings";
+
+        var badKind = await cluster.SendAsync("POST", Bindings,
+            """{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"b1"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Group","name":"x"},"subjects":[{"kind":"ServiceAccount","name":"dev"}]}""");
+        var many = await cluster.SendAsync("POST", Bindings,
+            """{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"b2"},"roleRef":{"kind":"Role","name":""},"subjects":[{"kind":"Robot","name":"r"},{"kind":"ServiceAccount","name":"Dev","apiGroup":"x"}]}""");
+        var clusterRole = await cluster.SendAsync("POST", ClusterBindings,
+            """{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"b3"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"a/b"},"subjects":[{"kind":"ServiceAccount","name":"dev"}]}""");
+        var defaulted = await cluster.SendAsync("POST", ClusterBindings,
+            """{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"b4"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"view"},"subjects":[{"kind":"User","name":"alice"}]}""");
+        var listed = await cluster.SendAsync("GET", Bindings);
+
+        Assert.Equal(422, badKind.StatusCode);
+        Assert.Equal("RoleBinding.rbac.authorization.k8s.io \"b1\" is invalid: roleRef.kind: Unsupported value: \"Group\": supported values: \"Role\", \"ClusterRole\"",
+            badKind.Json["message"]!.GetValue<string>());
+        Assert.Equal("FieldValueNotSupported", badKind.Json["details"]!["causes"]![0]!["reason"]!.GetValue<string>());
+        Assert.Equal(422, many.StatusCode);
+        Assert.Equal(
+            "RoleBinding.rbac.authorization.k8s.io \"b2\" is invalid: [roleRef.apiGroup: Unsupported value: \"\": supported values: \"rbac.authorization.k8s.io\", " +
+            "roleRef.name: Required value, subjects[0].kind: Unsupported value: \"Robot\": supported values: \"ServiceAccount\", \"User\", \"Group\", " +
+            "subjects[1].name: Invalid value: \"Dev\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*'), " +
+            "subjects[1].apiGroup: Unsupported value: \"x\": supported values: \"\"]",
+            many.Json["message"]!.GetValue<string>());
+        Assert.Equal(422, clusterRole.StatusCode);
+        Assert.Equal(
+            "ClusterRoleBinding.rbac.authorization.k8s.io \"b3\" is invalid: [roleRef.kind: Unsupported value: \"Role\": supported values: \"ClusterRole\", " +
+            "roleRef.name: Invalid value: \"a/b\": may not contain '/', subjects[0].namespace: Required value]",
+            clusterRole.Json["message"]!.GetValue<string>());
+        Assert.Equal(201, defaulted.StatusCode);
+        Assert.Equal("rbac.authorization.k8s.io", defaulted.Json["subjects"]![0]!["apiGroup"]!.GetValue<string>());
+        Assert.Empty(listed.Json["items"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Protobuf_token_requests_decode_like_json()
     {
         await using var cluster = await TestCluster.StartAsync();

@@ -17,6 +17,14 @@ public sealed record FieldError(string Field, string Body, string CauseReason)
     public static FieldError Invalid(string field, string value, string detail) =>
         new(field, $"Invalid value: {GoQuote.Quote(value)}: {detail}", "FieldValueInvalid");
 
+    /// <summary>A <c>Required value</c> error.</summary>
+    public static FieldError Required(string field) => new(field, "Required value", "FieldValueRequired");
+
+    /// <summary>An <c>Unsupported value</c> error listing the supported values in the order given (field.NotSupported).</summary>
+    public static FieldError NotSupported(string field, string value, params string[] supported) =>
+        new(field, $"Unsupported value: {GoQuote.Quote(value)}: supported values: {string.Join(", ", supported.Select(GoQuote.Quote))}",
+            "FieldValueNotSupported");
+
     /// <summary><c>FIELD: BODY</c>, as used in aggregated messages.</summary>
     public override string ToString() => Field + ": " + Body;
 }

@@ -197,8 +197,11 @@ internal sealed class PodLifecycle(IDocumentStore store, IPodAdmission admission
 /// </summary>
 internal sealed class RbacLifecycle(RbacEscalation escalation) : ObjectLifecycle
 {
+    private static readonly string[] NotInPathSegment = ["/", "%"];
+
     public override async Task<JsonObject> AdmitCreateAsync(KubernetesRequest request, ResourceType type, JsonObject value)
     {
+        ValidateBinding(type, value);
         await escalation.CheckAsync(request, type, value);
         return value;
     }
@@ -221,24 +224,23 @@ internal sealed class RbacLifecycle(RbacEscalation escalation) : ObjectLifecycle
             return [new FieldError("metadata.name", "Required value: name or generateName is required", "FieldValueRequired")];
         }
 
+        return [.. PathSegmentErrors(name).Select(message => FieldError.Invalid("metadata.name", name, message))];
+    }
+
+    /// <summary>Why <paramref name="name"/> cannot be a path segment (ValidateRBACName, for objects and role references).</summary>
+    public static IEnumerable<string> PathSegmentErrors(string name)
+    {
         if (name is "." or "..")
         {
-            return [FieldError.Invalid("metadata.name", name, $"may not be '{name}'")];
+            return [$"may not be '{name}'"];
         }
 
-        foreach (var forbidden in new[] { "/", "%" })
-        {
-            if (name.Contains(forbidden, StringComparison.Ordinal))
-            {
-                return [FieldError.Invalid("metadata.name", name, $"may not contain '{forbidden}'")];
-            }
-        }
-
-        return [];
+        return NotInPathSegment.Where(part => name.Contains(part, StringComparison.Ordinal)).Select(part => $"may not contain '{part}'");
     }
 
     public override void ValidateUpdate(ResourceType type, JsonObject current, JsonObject updated)
     {
+        ValidateBinding(type, updated);
         if (current.ContainsKey("roleRef") && !JsonNode.DeepEquals(current["roleRef"], updated["roleRef"]))
         {
             var name = current["metadata"]!["name"]!.GetValue<string>();
@@ -246,6 +248,19 @@ internal sealed class RbacLifecycle(RbacEscalation escalation) : ObjectLifecycle
             var shown = $"rbac.RoleRef{{APIGroup:\"{roleRef?["apiGroup"]}\", Kind:\"{roleRef?["kind"]}\", Name:\"{roleRef?["name"]}\"}}";
             throw new KubernetesStatusException(KubernetesStatus.Invalid(ResourceTable.RbacGroup, type.Kind, name,
                 [new FieldError("roleRef", $"Invalid value: {shown}: cannot change roleRef", "FieldValueInvalid")]));
+        }
+    }
+
+    private static void ValidateBinding(ResourceType type, JsonObject value)
+    {
+        if (type == ResourceTable.RoleBindings || type == ResourceTable.ClusterRoleBindings)
+        {
+            var errors = BindingValidation.DefaultAndValidate(type, value);
+            if (errors.Count > 0)
+            {
+                var name = value["metadata"]?["name"]?.GetValue<string>() ?? "";
+                throw new KubernetesStatusException(KubernetesStatus.Invalid(ResourceTable.RbacGroup, type.Kind, name, errors));
+            }
         }
     }
 }
