@@ -77,12 +77,24 @@ internal static class ServerComposition
             new S3EngineOptions { Region = sp.GetRequiredService<ServerContext>().Region }));
         services.AddSingleton(sp => new S3Addressing(() => sp.GetRequiredService<ServerContext>().PublicUrl));
         services.AddSingleton<S3Api>();
-        services.AddSingleton(sp => AwsOperations.Create(sp.GetRequiredService<Irsa.Iam.IamApi>(), sp.GetRequiredService<IamActionCatalog>(),
-            sp.GetRequiredService<StsApi>(), sp.GetRequiredService<EksApi>(), sp.GetRequiredService<AccessEntriesApi>(), sp.GetRequiredService<S3Api>(),
-            sp.GetService<AuditTrail>(), sp.GetRequiredService<AccessKeys>(),
-            new AccountApi(new IamBootstrap(sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<SecretProtector>(), sp.GetRequiredService<TimeProvider>()),
-                () => sp.GetRequiredService<ServerContext>().AccountId),
-            sp.GetRequiredService<EksAuthApi>()));
+        services.AddSingleton(sp =>
+        {
+            var accounts = new AccountApi(new IamBootstrap(sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<SecretProtector>(),
+                sp.GetRequiredService<TimeProvider>()), () => sp.GetRequiredService<ServerContext>().AccountId);
+            var s3 = sp.GetRequiredService<S3Api>();
+            // Each service's rows, one line a service; CloudTrail's only when the trail is kept.
+            return new AwsOperations(
+            [
+                .. AwsOperations.IamRows(sp.GetRequiredService<Irsa.Iam.IamApi>(), sp.GetRequiredService<IamActionCatalog>()),
+                .. AwsOperations.StsRows(sp.GetRequiredService<StsApi>(), sp.GetRequiredService<AccessKeys>()),
+                .. accounts.Rows(AwsOperations.IamEventSource),
+                .. EksApi.Rows(sp.GetRequiredService<EksApi>(), AwsOperations.EksEventSource),
+                .. AccessEntriesApi.Rows(sp.GetRequiredService<AccessEntriesApi>(), AwsOperations.EksEventSource),
+                .. sp.GetRequiredService<EksAuthApi>().Rows(),
+                .. sp.GetService<AuditTrail>() is { } trail ? CloudTrailApi.Rows(trail, AwsOperations.CloudTrailEventSource) : [],
+                .. s3.Rows,
+            ], s3.Claim);
+        });
         services.AddSingleton<IAwsCallAudit>(sp => sp.GetService<AuditTrail>() is { } trail
             ? new CloudTrailAudit(trail, sp.GetRequiredService<ServerContext>())
             : new NoAwsCallAudit());

@@ -1,8 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Xml;
 using Irsa.Core.Aws;
 using Irsa.S3.Buckets;
 using Irsa.S3.Integrity;
+using Irsa.S3.Metadata;
 using Irsa.S3.Protocol;
 using Irsa.S3.Xml;
 
@@ -18,28 +20,20 @@ internal sealed class ListingHandlers(S3Context context)
     {
         var query = ListQuery.Parse(request, "max-keys");
         var marker = request.QueryValue("marker");
-        await context.Metadata.RequireBucketAsync(request.Bucket!, cancellationToken);
-        var page = await _lister.ListAsync(request.Bucket!, query.Prefix, query.Delimiter, NullIfEmpty(marker), query.MaxKeys, cancellationToken);
-        var body = S3Xml.Document("ListBucketResult", w =>
+        var page = await ListPageAsync(request, query, NullIfEmpty(marker), cancellationToken);
+        // ListObjects (v1) echoes Prefix as sent even with encoding-type=url (botocore decodes only Delimiter, Marker,
+        // NextMarker and the entries of a v1 listing); only text XML cannot carry is encoded.
+        var reply = new ListingReply("ListBucketResult", query.EncodeUnlessXmlText(query.Prefix),
+            (w, document) => WriteContents(w, query, document, withOwner: true))
         {
-            w.Element("Name", request.Bucket);
-            // ListObjects (v1) echoes Prefix as sent even with encoding-type=url (botocore decodes only Delimiter, Marker,
-            // NextMarker and the entries of a v1 listing); only text XML cannot carry is encoded.
-            w.Element("Prefix", query.EncodeUnlessXmlText(query.Prefix));
-            w.Element("Marker", query.Encode(marker ?? ""));
-            // Without a delimiter clients continue from the last key; S3 sends NextMarker only with one.
-            if (page.IsTruncated && query.Delimiter is not null)
-            {
-                w.Element("NextMarker", query.Encode(page.LastItem!));
-            }
-
-            w.Element("MaxKeys", query.MaxKeys);
-            w.Element("Delimiter", query.Encode(query.Delimiter));
-            w.Element("EncodingType", query.EncodingType);
-            w.Element("IsTruncated", page.IsTruncated);
-            WriteEntries(w, page, query, withOwner: true);
-        });
-        return S3Response.Xml(body);
+            Markers =
+            [
+                ("Marker", query.Encode(marker ?? "")),
+                // Without a delimiter clients continue from the last key; S3 sends NextMarker only with one.
+                ("NextMarker", page.IsTruncated && query.Delimiter is not null ? query.Encode(page.LastItem!) : null),
+            ],
+        };
+        return Reply(request, query, page, reply);
     }
 
     public async Task<S3Response> ListObjectsV2Async(S3Request request, CancellationToken cancellationToken)
@@ -50,106 +44,136 @@ internal sealed class ListingHandlers(S3Context context)
         // The token wins over start-after; both are echoed.
         var resumeAfter = token is not null ? ContinuationTokens.Decode(token, "continuation-token") : NullIfEmpty(startAfter);
         var fetchOwner = string.Equals(request.QueryValue("fetch-owner"), "true", StringComparison.OrdinalIgnoreCase);
-        await context.Metadata.RequireBucketAsync(request.Bucket!, cancellationToken);
-        var page = await _lister.ListAsync(request.Bucket!, query.Prefix, query.Delimiter, resumeAfter, query.MaxKeys, cancellationToken);
-        var body = S3Xml.Document("ListBucketResult", w =>
+        var page = await ListPageAsync(request, query, resumeAfter, cancellationToken);
+        var reply = new ListingReply("ListBucketResult", query.Encode(query.Prefix),
+            (w, document) => WriteContents(w, query, document, fetchOwner))
         {
-            w.Element("Name", request.Bucket);
-            w.Element("Prefix", query.Encode(query.Prefix));
-            w.Element("Delimiter", query.Encode(query.Delimiter));
-            w.Element("MaxKeys", query.MaxKeys);
-            w.Element("EncodingType", query.EncodingType);
-            w.Element("KeyCount", page.Count);
-            w.Element("IsTruncated", page.IsTruncated);
-            w.Element("ContinuationToken", token);
-            if (page.IsTruncated)
-            {
-                w.Element("NextContinuationToken", ContinuationTokens.Encode(page.LastItem!));
-            }
-
-            w.Element("StartAfter", startAfter is null ? null : query.Encode(startAfter));
-            WriteEntries(w, page, query, fetchOwner);
-        });
-        return S3Response.Xml(body);
+            IsV2 = true,
+            Tokens =
+            [
+                ("ContinuationToken", token),
+                ("NextContinuationToken", page.IsTruncated ? ContinuationTokens.Encode(page.LastItem!) : null),
+                ("StartAfter", startAfter is null ? null : query.Encode(startAfter)),
+            ],
+        };
+        return Reply(request, query, page, reply);
     }
 
     public async Task<S3Response> ListObjectVersionsAsync(S3Request request, CancellationToken cancellationToken)
     {
         var query = ListQuery.Parse(request, "max-keys");
         var keyMarker = request.QueryValue("key-marker");
+        var page = await ListPageAsync(request, query, NullIfEmpty(keyMarker), cancellationToken);
+        var reply = new ListingReply("ListVersionsResult", query.Encode(query.Prefix),
+            (w, document) => WriteVersion(w, query, document))
+        {
+            Markers =
+            [
+                ("KeyMarker", query.Encode(keyMarker ?? "")),
+                ("VersionIdMarker", request.QueryValue("version-id-marker") ?? ""),
+                ("NextKeyMarker", page.IsTruncated ? query.Encode(page.LastItem!) : null),
+                ("NextVersionIdMarker", page.IsTruncated ? "null" : null),
+            ],
+        };
+        return Reply(request, query, page, reply);
+    }
+
+    private async Task<ListingPage> ListPageAsync(S3Request request, ListQuery query, string? resumeAfter, CancellationToken cancellationToken)
+    {
         await context.Metadata.RequireBucketAsync(request.Bucket!, cancellationToken);
-        var page = await _lister.ListAsync(request.Bucket!, query.Prefix, query.Delimiter, NullIfEmpty(keyMarker), query.MaxKeys, cancellationToken);
-        var body = S3Xml.Document("ListVersionsResult", w =>
+        return await _lister.ListAsync(request.Bucket!, query.Prefix, query.Delimiter, resumeAfter, query.MaxKeys, cancellationToken);
+    }
+
+    /// <summary>What differs between the three list replies; elements whose value is null are left out.</summary>
+    private sealed record ListingReply(string Root, string Prefix, Action<XmlWriter, ObjectDocument> WriteEntry)
+    {
+        /// <summary>Written between Prefix and MaxKeys (ListObjects v1, ListObjectVersions).</summary>
+        public (string Name, string? Value)[] Markers { get; init; } = [];
+
+        /// <summary>Written after IsTruncated (ListObjectsV2).</summary>
+        public (string Name, string? Value)[] Tokens { get; init; } = [];
+
+        /// <summary>ListObjectsV2 writes Delimiter right after Prefix, and KeyCount.</summary>
+        public bool IsV2 { get; init; }
+    }
+
+    private static S3Response Reply(S3Request request, ListQuery query, ListingPage page, ListingReply reply) =>
+        S3Response.Xml(S3Xml.Document(reply.Root, w =>
         {
             w.Element("Name", request.Bucket);
-            w.Element("Prefix", query.Encode(query.Prefix));
-            w.Element("KeyMarker", query.Encode(keyMarker ?? ""));
-            w.Element("VersionIdMarker", request.QueryValue("version-id-marker") ?? "");
-            if (page.IsTruncated)
+            w.Element("Prefix", reply.Prefix);
+            if (reply.IsV2)
             {
-                w.Element("NextKeyMarker", query.Encode(page.LastItem!));
-                w.Element("NextVersionIdMarker", "null");
+                w.Element("Delimiter", query.Encode(query.Delimiter));
             }
 
+            WriteElements(w, reply.Markers);
             w.Element("MaxKeys", query.MaxKeys);
-            w.Element("Delimiter", query.Encode(query.Delimiter));
+            if (!reply.IsV2)
+            {
+                w.Element("Delimiter", query.Encode(query.Delimiter));
+            }
+
             w.Element("EncodingType", query.EncodingType);
+            if (reply.IsV2)
+            {
+                w.Element("KeyCount", page.Count);
+            }
+
             w.Element("IsTruncated", page.IsTruncated);
+            WriteElements(w, reply.Tokens);
             foreach (var document in page.Contents)
             {
-                w.Element("Version", v =>
-                {
-                    v.Element("Key", query.Encode(document.Key));
-                    v.Element("VersionId", "null");
-                    v.Element("IsLatest", true);
-                    v.Element("LastModified", S3Formats.XmlTime(document.LastModified));
-                    v.Element("ETag", S3Formats.QuotedETag(document.ETag));
-                    v.Element("Size", document.Size);
-                    v.Element("StorageClass", "STANDARD");
-                    BucketHandlers.WriteOwner(v, "Owner", document.OwnerAccountId);
-                });
+                reply.WriteEntry(w, document);
             }
 
-            WriteCommonPrefixes(w, page, query);
-        });
-        return S3Response.Xml(body);
-    }
-
-    private static void WriteEntries(XmlWriter writer, ListingPage page, ListQuery query, bool withOwner)
-    {
-        foreach (var document in page.Contents)
-        {
-            writer.Element("Contents", c =>
+            foreach (var commonPrefix in page.CommonPrefixes)
             {
-                c.Element("Key", query.Encode(document.Key));
-                c.Element("LastModified", S3Formats.XmlTime(document.LastModified));
-                c.Element("ETag", S3Formats.QuotedETag(document.ETag));
-                if (document.Checksum is { } checksum)
-                {
-                    c.Element("ChecksumAlgorithm", ChecksumNames.Name(checksum.Algorithm));
-                    c.Element("ChecksumType", ChecksumNames.TypeName(checksum.Type));
-                }
+                w.Element("CommonPrefixes", p => p.Element("Prefix", query.Encode(commonPrefix)));
+            }
+        }));
 
-                c.Element("Size", document.Size);
-                if (withOwner)
-                {
-                    BucketHandlers.WriteOwner(c, "Owner", document.OwnerAccountId);
-                }
-
-                c.Element("StorageClass", "STANDARD");
-            });
-        }
-
-        WriteCommonPrefixes(writer, page, query);
-    }
-
-    private static void WriteCommonPrefixes(XmlWriter writer, ListingPage page, ListQuery query)
+    private static void WriteElements(XmlWriter writer, (string Name, string? Value)[] elements)
     {
-        foreach (var commonPrefix in page.CommonPrefixes)
+        foreach (var (name, value) in elements)
         {
-            writer.Element("CommonPrefixes", p => p.Element("Prefix", query.Encode(commonPrefix)));
+            writer.Element(name, value);
         }
     }
+
+    private static void WriteContents(XmlWriter writer, ListQuery query, ObjectDocument document, bool withOwner) =>
+        writer.Element("Contents", c =>
+        {
+            c.Element("Key", query.Encode(document.Key));
+            c.Element("LastModified", S3Formats.XmlTime(document.LastModified));
+            c.Element("ETag", S3Formats.QuotedETag(document.ETag));
+            if (document.Checksum is { } checksum)
+            {
+                c.Element("ChecksumAlgorithm", ChecksumNames.Name(checksum.Algorithm));
+                c.Element("ChecksumType", ChecksumNames.TypeName(checksum.Type));
+            }
+
+            c.Element("Size", document.Size);
+            if (withOwner)
+            {
+                BucketHandlers.WriteOwner(c, "Owner", document.OwnerAccountId);
+            }
+
+            c.Element("StorageClass", "STANDARD");
+        });
+
+    private static void WriteVersion(XmlWriter writer, ListQuery query, ObjectDocument document) =>
+        writer.Element("Version", v =>
+        {
+            v.Element("Key", query.Encode(document.Key));
+            v.Element("VersionId", "null");
+            v.Element("IsLatest", true);
+            v.Element("LastModified", S3Formats.XmlTime(document.LastModified));
+            v.Element("ETag", S3Formats.QuotedETag(document.ETag));
+            v.Element("Size", document.Size);
+            v.Element("StorageClass", "STANDARD");
+            BucketHandlers.WriteOwner(v, "Owner", document.OwnerAccountId);
+        });
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
@@ -181,6 +205,7 @@ internal sealed class ListingHandlers(S3Context context)
         }
 
         /// <summary>With <c>encoding-type=url</c>, names are percent-encoded as S3 does; otherwise verbatim.</summary>
+        [return: NotNullIfNotNull(nameof(value))]
         public string? Encode(string? value) => value is null || EncodingType is null ? value : S3Formats.UrlEncode(value);
 
         /// <summary>Verbatim when XML can carry the text; otherwise as <see cref="Encode"/>.</summary>
@@ -193,7 +218,7 @@ internal sealed class ListingHandlers(S3Context context)
             }
             catch (System.Xml.XmlException)
             {
-                return Encode(value)!;
+                return Encode(value);
             }
         }
     }

@@ -1,13 +1,10 @@
 using System.Text.Json.Nodes;
-using Irsa.Audit.Journal;
 using Irsa.Audit.Records;
 using Irsa.Core.Audit;
 using Irsa.Core.Aws;
 using Irsa.Iam;
 using Irsa.Iam.Accounts;
 using Irsa.Iam.Authorization;
-using Irsa.Server.Audit;
-using Irsa.Server.Cluster;
 using Irsa.Server.Security;
 using Irsa.Sts;
 
@@ -33,8 +30,9 @@ public sealed class AwsOperations
 
     private readonly Func<AwsRequest, (AwsOperation Operation, IReadOnlyDictionary<string, string> PathValues)?>? _streaming;
 
-    /// <summary>A catalog of the given rows (tests compose their own); <paramref name="streaming"/> claims the requests whose
-    /// rows stream their bodies (S3's, by host or credential scope) before any body is read.</summary>
+    /// <summary>A catalog of the given rows (the server lists each service's, one line a service; tests compose their own);
+    /// <paramref name="streaming"/> claims the requests whose rows stream their bodies (S3's, by host or credential scope)
+    /// before any body is read.</summary>
     public AwsOperations(IEnumerable<AwsOperation> rows, Func<AwsRequest, (AwsOperation Operation, IReadOnlyDictionary<string, string> PathValues)?>? streaming = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -61,13 +59,6 @@ public sealed class AwsOperations
     public static AwsOperation Unresolved { get; } = Unknown("sts", StsDialect, StsEventSource, AwsError.InternalFailure(), signed: false);
 
     public List<AwsOperation> All { get; } = [];
-
-    /// <summary>Irsa's catalog: the IAM table's rows, STS's, EKS's and, when the trail is kept, CloudTrail's.</summary>
-    public static AwsOperations Create(IamApi iam, IamActionCatalog catalog, StsApi sts, EksApi eks, AccessEntriesApi accessEntries, S3.S3Api s3,
-        AuditTrail? trail = null, AccessKeys? accessKeys = null, Sts.AccountApi? accounts = null, EksAuthApi? eksAuth = null) =>
-        new([.. IamRows(iam, catalog), .. StsRows(sts, accessKeys), .. accounts?.Rows(IamEventSource) ?? [], .. EksApi.Rows(eks, EksEventSource),
-            .. AccessEntriesApi.Rows(accessEntries, EksEventSource), .. eksAuth?.Rows() ?? [],
-            .. trail is null ? [] : CloudTrailApi.Rows(trail, CloudTrailEventSource), .. s3.Rows], s3.Claim);
 
     /// <summary>The row of a request some streaming protocol claims (S3), resolved from its request line and headers alone; <c>null</c> for the others.</summary>
     public (AwsOperation Operation, IReadOnlyDictionary<string, string> PathValues)? ResolveStreaming(AwsRequest request) => _streaming?.Invoke(request);
@@ -136,7 +127,8 @@ public sealed class AwsOperations
         Handler = _ => Task.FromResult(AwsResult.Fail(error)),
     };
 
-    private static IEnumerable<AwsOperation> IamRows(IamApi iam, IamActionCatalog catalog) =>
+    /// <summary>IAM's rows: one per entry of the IAM action table.</summary>
+    public static IEnumerable<AwsOperation> IamRows(IamApi iam, IamActionCatalog catalog) =>
         IamActionCatalog.Entries.Select(action => new AwsOperation
         {
             Service = IamProtocol.ServiceName,
@@ -153,7 +145,8 @@ public sealed class AwsOperations
             Handler = async call => AwsResult.Ok(Xml(await iam.ExecuteAsync(action, call.Request.Query, call.RequiredCaller, call.Request.RequestId))),
         });
 
-    private static IEnumerable<AwsOperation> StsRows(StsApi sts, AccessKeys? accessKeys) =>
+    /// <summary>STS's rows; <paramref name="accessKeys"/> answers GetAccessKeyInfo for long-term keys.</summary>
+    public static IEnumerable<AwsOperation> StsRows(StsApi sts, AccessKeys accessKeys) =>
     [
         new AwsOperation
         {
@@ -204,7 +197,7 @@ public sealed class AwsOperations
             ReadOnly = true,
             EventSource = StsEventSource,
             Handler = async call => StsResultOf(await StsApi.GetAccessKeyInfoAsync(call.Request.Query, call.Request.RequestId,
-                accessKeys is null ? null : async (keyId, cancellationToken) => (await accessKeys.FindAsync(keyId, cancellationToken))?.AccountId,
+                async (keyId, cancellationToken) => (await accessKeys.FindAsync(keyId, cancellationToken))?.AccountId,
                 call.CancellationToken), null),
         },
         new AwsOperation

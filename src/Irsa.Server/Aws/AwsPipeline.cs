@@ -211,20 +211,16 @@ public sealed class AwsPipeline(
         var result = state.Result ?? AwsError.InternalFailure();
         var error = result.Error;
         var caller = state.Call?.Caller;
+        // The authorized resource, the others the handler touched, then the prefixes it listed.
+        var arns = result.Resources.Prepend(state.Target?.ResourceArn ?? string.Empty).Distinct(StringComparer.Ordinal)
+            .Select(arn => (Arn: arn, IsPrefix: false))
+            .Concat(result.ResourcePrefixes.Select(prefix => (Arn: prefix, IsPrefix: true)));
         var resources = new List<AwsResourceRecord>();
-        foreach (var arn in result.Resources.Prepend(state.Target?.ResourceArn ?? string.Empty).Distinct(StringComparer.Ordinal))
+        foreach (var (arn, isPrefix) in arns)
         {
             if (AwsResourceRecord.For(arn, state.Target?.ResourceAccount) is { } resource)
             {
-                resources.Add(resource);
-            }
-        }
-
-        foreach (var prefix in result.ResourcePrefixes)
-        {
-            if (AwsResourceRecord.For(prefix) is { } resource)
-            {
-                resources.Add(resource with { IsPrefix = true });
+                resources.Add(resource with { IsPrefix = isPrefix });
             }
         }
 
