@@ -30,7 +30,8 @@ internal static class JournalSchema
             role_arn TEXT,
             record BLOB NOT NULL,
             explanation TEXT,
-            log_key TEXT
+            log_key TEXT,
+            resources TEXT
         );
         CREATE INDEX IF NOT EXISTS events_account_time ON events (account_id, event_time, seq);
         CREATE INDEX IF NOT EXISTS events_time ON events (event_time, seq);
@@ -41,8 +42,6 @@ internal static class JournalSchema
         -- (the full index it replaces, events_log, took one for every row's NULL).
         DROP INDEX IF EXISTS events_log;
         CREATE INDEX IF NOT EXISTS events_delivered ON events (log_key) WHERE log_key IS NOT NULL;
-        CREATE TABLE IF NOT EXISTS event_resources (seq INTEGER NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS event_resources_seq ON event_resources (seq);
         CREATE TABLE IF NOT EXISTS log_files (
             s3_key TEXT PRIMARY KEY,
             account_id TEXT NOT NULL,
@@ -107,6 +106,7 @@ internal static class JournalSchema
         // Journals from before bucket delivery: their files count as not yet delivered, and are delivered once a bucket is attached.
         AddColumnIfMissing(connection, "log_files", "uploaded_at", "INTEGER");
         AddColumnIfMissing(connection, "digests", "uploaded_at", "INTEGER");
+        MoveResourcesIntoEvents(connection);
         return connection;
     }
 
@@ -119,6 +119,27 @@ internal static class JournalSchema
         using var connection = new SqliteConnection(ConnectionString(path, readOnly: false));
         connection.Open();
         Execute(connection, "PRAGMA synchronous=NORMAL; PRAGMA wal_checkpoint(PASSIVE);");
+    }
+
+    /// <summary>
+    /// Journals from before the <c>resources</c> column kept each resource as a row of <c>event_resources</c>: a second
+    /// table and index written for every record. Their resources move into the column, as the writer now stores them.
+    /// </summary>
+    private static void MoveResourcesIntoEvents(SqliteConnection connection)
+    {
+        AddColumnIfMissing(connection, "events", "resources", "TEXT");
+        if (ReadStrings(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'event_resources'").Count == 0)
+        {
+            return;
+        }
+
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, """
+            UPDATE events SET resources = (SELECT json_group_array(json_array(r.type, r.name)) FROM event_resources r WHERE r.seq = events.seq)
+            WHERE seq IN (SELECT seq FROM event_resources);
+            DROP TABLE event_resources;
+            """, transaction);
+        transaction.Commit();
     }
 
     private static void AddColumnIfMissing(SqliteConnection connection, string table, string column, string type)

@@ -1,12 +1,15 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace Irsa.Audit.Journal;
 
 /// <summary>
-/// The journal's single writer: inserts a batch of entries in one transaction (one commit, one WAL write).
+/// The journal's single writer: inserts a batch of entries in one transaction (one commit, one WAL write), one row per entry.
 /// </summary>
 /// <remarks>
-/// Under load most batches are small, so the per-batch work is kept to the rows and the commit: the statements are
+/// Under load most batches are small, so the per-batch work is kept to the rows and the commit: the statement is
 /// prepared once for the connection's life, and the writer numbers entries from a counter read once at open (it is
 /// the only writer).
 /// </remarks>
@@ -36,15 +39,12 @@ internal sealed class JournalWriter : IDisposable
         ("role_arn", SqliteType.Text, r => r.Entry.EffectiveRoleArn),
         ("record", SqliteType.Blob, r => r.Record),
         ("explanation", SqliteType.Text, r => r.Explanation),
+        ("resources", SqliteType.Text, r => ResourcesJson(r.Entry.EffectiveResources)),
     ];
 
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insert;
     private readonly SqliteParameter[] _values;
-    private readonly SqliteCommand _resource;
-    private readonly SqliteParameter _resourceSeq;
-    private readonly SqliteParameter _resourceType;
-    private readonly SqliteParameter _resourceName;
     private long _next;
 
     public JournalWriter(SqliteConnection connection)
@@ -60,12 +60,6 @@ internal sealed class JournalWriter : IDisposable
         _insert.CommandText =
             $"INSERT INTO events ({string.Join(", ", Columns.Select(c => c.Name))}) VALUES ({string.Join(", ", Columns.Select(c => "$" + c.Name))})";
         _values = [.. Columns.Select(column => _insert.Parameters.Add("$" + column.Name, column.Type))];
-
-        _resource = connection.CreateCommand();
-        _resource.CommandText = "INSERT INTO event_resources (seq, type, name) VALUES ($seq, $type, $name)";
-        _resourceSeq = _resource.Parameters.Add("$seq", SqliteType.Integer);
-        _resourceType = _resource.Parameters.Add("$type", SqliteType.Text);
-        _resourceName = _resource.Parameters.Add("$name", SqliteType.Text);
     }
 
     /// <summary>Commits <paramref name="batch"/> and returns each entry's sequence number, in order.</summary>
@@ -74,7 +68,6 @@ internal sealed class JournalWriter : IDisposable
         var sequences = new long[batch.Count];
         using var transaction = _connection.BeginTransaction();
         _insert.Transaction = transaction;
-        _resource.Transaction = transaction;
         var next = _next;
         for (var i = 0; i < batch.Count; i++)
         {
@@ -85,13 +78,6 @@ internal sealed class JournalWriter : IDisposable
             }
 
             _insert.ExecuteNonQuery();
-            foreach (var resource in row.Entry.EffectiveResources)
-            {
-                _resourceSeq.Value = row.Seq;
-                _resourceType.Value = resource.Type;
-                _resourceName.Value = resource.Name;
-                _resource.ExecuteNonQuery();
-            }
         }
 
         transaction.Commit();
@@ -100,10 +86,35 @@ internal sealed class JournalWriter : IDisposable
         return sequences;
     }
 
-    public void Dispose()
+    public void Dispose() => _insert.Dispose();
+
+    /// <summary>
+    /// LookupEvents' resources as <c>[[type, name], …]</c> in the row itself (<c>null</c> for none): a separate table cost
+    /// a second statement, table and index per resource on every append, for a filter that scans rows anyway.
+    /// </summary>
+    private static string? ResourcesJson(IReadOnlyList<LookupResource> resources)
     {
-        _insert.Dispose();
-        _resource.Dispose();
+        if (resources.Count == 0)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var resource in resources)
+            {
+                writer.WriteStartArray();
+                writer.WriteStringValue(resource.Type);
+                writer.WriteStringValue(resource.Name);
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private readonly record struct Row(long Seq, AuditEntry Entry, byte[] Record, string? Explanation);

@@ -25,7 +25,6 @@ internal static class Retention
         {
             foreach (var log in logs)
             {
-                Delete(connection, transaction, "DELETE FROM event_resources WHERE seq IN (SELECT seq FROM events WHERE log_key = $key)", log);
                 records += Delete(connection, transaction, "DELETE FROM events WHERE log_key = $key", log);
                 Delete(connection, transaction, "DELETE FROM log_files WHERE s3_key = $key", log);
             }

@@ -14,15 +14,15 @@ public sealed partial class AuditQueries
 {
     public const int MaxLookupResults = 50;
 
-    /// <summary>SQL per LookupEvents attribute key; resources are matched through <c>event_resources</c>.</summary>
+    /// <summary>SQL per LookupEvents attribute key; resources are matched in the row's <c>[[type, name], …]</c> column.</summary>
     private static readonly Dictionary<string, string> AttributeConditions = new(StringComparer.Ordinal)
     {
         ["EventId"] = "e.event_id = $value",
         ["EventName"] = "e.event_name = $value",
         ["ReadOnly"] = "e.read_only = (CASE $value WHEN 'true' THEN 1 WHEN 'false' THEN 0 ELSE -1 END)",
         ["Username"] = "e.username = $value",
-        ["ResourceType"] = "EXISTS (SELECT 1 FROM event_resources r WHERE r.seq = e.seq AND r.type = $value)",
-        ["ResourceName"] = "EXISTS (SELECT 1 FROM event_resources r WHERE r.seq = e.seq AND r.name = $value)",
+        ["ResourceType"] = "EXISTS (SELECT 1 FROM json_each(e.resources) r WHERE json_extract(r.value, '$[0]') = $value)",
+        ["ResourceName"] = "EXISTS (SELECT 1 FROM json_each(e.resources) r WHERE json_extract(r.value, '$[1]') = $value)",
         ["EventSource"] = "e.event_source = $value",
         ["AccessKeyId"] = "e.access_key_id = $value",
     };
@@ -136,7 +136,7 @@ public sealed partial class AuditQueries
 
         await using var connection = Journal.JournalSchema.OpenReader(_journalPath);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT seq, type, name FROM event_resources WHERE seq IN ({string.Join(',', sequences.Select((_, i) => $"$s{i}"))}) ORDER BY rowid";
+        command.CommandText = $"SELECT seq, resources FROM events WHERE resources IS NOT NULL AND seq IN ({string.Join(',', sequences.Select((_, i) => $"$s{i}"))})";
         for (var i = 0; i < sequences.Count; i++)
         {
             command.Parameters.AddWithValue($"$s{i}", sequences[i]);
@@ -145,13 +145,8 @@ public sealed partial class AuditQueries
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var seq = reader.GetInt64(0);
-            if (!resources.TryGetValue(seq, out var list))
-            {
-                resources[seq] = list = [];
-            }
-
-            list.Add((reader.GetString(1), reader.GetString(2)));
+            using var pairs = JsonDocument.Parse(reader.GetString(1));
+            resources[reader.GetInt64(0)] = [.. pairs.RootElement.EnumerateArray().Select(pair => (pair[0].GetString()!, pair[1].GetString()!))];
         }
 
         return resources;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Irsa.Audit.Journal;
 using Irsa.Audit.Records;
+using Microsoft.Data.Sqlite;
 
 namespace Irsa.Audit.Tests.Query;
 
@@ -122,6 +123,32 @@ public class LookupEventsTests : IAsyncLifetime
         var response = await LookupAsync("""{"EventCategory":"insight"}""");
 
         Assert.Empty(response["Events"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_journal_that_kept_resources_in_their_own_table_has_them_moved_into_its_rows_on_open()
+    {
+        await _fixture.Trail.DisposeAsync();
+        await using (var legacy = new SqliteConnection($"Data Source={_fixture.Options.JournalPath};Pooling=False"))
+        {
+            legacy.Open();
+            using var downgrade = legacy.CreateCommand();
+            downgrade.CommandText = """
+                CREATE TABLE event_resources (seq INTEGER NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL);
+                INSERT INTO event_resources (seq, type, name)
+                    SELECT e.seq, json_extract(r.value, '$[0]'), json_extract(r.value, '$[1]') FROM events e, json_each(e.resources) r;
+                UPDATE events SET resources = NULL;
+                """;
+            downgrade.ExecuteNonQuery();
+        }
+
+        await _fixture.ReopenAsync();
+        var response = await LookupAsync($$"""{"LookupAttributes":[{"AttributeKey":"ResourceName","AttributeValue":"{{Samples.RoleArn}}"}]}""");
+
+        var events = response["Events"]!.AsArray();
+        Assert.Equal(4, events.Count);
+        Assert.All(events, e => Assert.Equal(Samples.RoleArn, e!["Resources"]![0]!["ResourceName"]!.GetValue<string>()));
+        Assert.All(events, e => Assert.Equal("AWS::IAM::Role", e!["Resources"]![0]!["ResourceType"]!.GetValue<string>()));
     }
 
     [Fact]
