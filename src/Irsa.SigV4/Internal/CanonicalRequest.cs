@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Irsa.SigV4;
 
 /// <summary>Writes the SigV4 canonical request. Shared by the verifier and the signer so both agree byte for byte.</summary>
@@ -158,27 +160,23 @@ internal static class CanonicalRequest
         }
     }
 
-    // Trim, and collapse each run of whitespace (including folded line breaks) to one space.
+    private const string Whitespace = " \t\r\n";
+    private static readonly SearchValues<char> WhitespaceValues = SearchValues.Create(Whitespace);
+
+    // Trim, and collapse each run of whitespace (including folded line breaks) to one space. Runs between whitespace are
+    // copied whole: header values (a session token is over a kilobyte) rarely contain any.
     internal static void AppendTrimmedCollapsed(ref CharBuffer buffer, ReadOnlySpan<char> value)
     {
-        value = value.Trim(" \t\r\n");
-        var pendingSpace = false;
-        foreach (var c in value)
+        value = value.Trim(Whitespace);
+        int space;
+        while ((space = value.IndexOfAny(WhitespaceValues)) >= 0)
         {
-            if (c is ' ' or '\t' or '\r' or '\n')
-            {
-                pendingSpace = true;
-                continue;
-            }
-
-            if (pendingSpace)
-            {
-                buffer.Append(' ');
-                pendingSpace = false;
-            }
-
-            buffer.Append(c);
+            buffer.Append(value[..space]);
+            buffer.Append(' ');
+            value = value[space..].TrimStart(Whitespace); // never empty: the value ends in a non-space
         }
+
+        buffer.Append(value);
     }
 
     private static void AppendLower(ref CharBuffer buffer, ReadOnlySpan<char> text)
