@@ -56,6 +56,37 @@ public sealed class AwsSdkOracleTests
         Assert.Equal(request.GetHeader("Authorization"), ours.Authorization);
     }
 
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("  leading and trailing  ")]
+    [InlineData("a  b\t\tc \t d")]
+    [InlineData("folded\r\n  line\n\tand more")]
+    [InlineData(" \t x \r\n")]
+    public async Task SdkSignedHeaderWithWhitespace_VerifiesAndOurSignerAgrees(string value)
+    {
+        var body = Encoding.UTF8.GetBytes("Action=GetCallerIdentity&Version=2011-06-15");
+        var sdkRequest = new DefaultRequest(new OracleRequest(), "sts") { HttpMethod = "POST", Endpoint = new Uri("https://sts.irsa.local"), ResourcePath = "/", Content = body };
+        sdkRequest.Headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8";
+        sdkRequest.Headers["X-Amz-Meta-Note"] = value;
+        var signing = new AWS4Signer().SignRequest(sdkRequest, OracleConfig.Create("us-east-1", "sts"), null, AccessKeyId, Secret, Now.UtcDateTime);
+        sdkRequest.Headers["Authorization"] = signing.ForAuthorizationHeader;
+        var headers = sdkRequest.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value)).ToList();
+        if (!headers.Exists(h => h.Key.Equals("Host", StringComparison.OrdinalIgnoreCase)))
+        {
+            headers.Add(new("Host", "sts.irsa.local"));
+        }
+
+        var result = await Verify(new SigV4Request("POST", "/", null, headers, SigV4Payload.FromBytes(body)));
+        Assert.True(result.Succeeded, result.Error?.Message);
+        var ours = SigV4Signer.Sign(
+            new SigV4Request("POST", "/", null, headers.Where(h => h.Key is not ("Authorization" or "X-Amz-Date")).ToList(), SigV4Payload.FromBytes(body)),
+            new SigV4Credentials(AccessKeyId, Secret), "us-east-1", "sts", Now,
+            new SigV4SigningOptions { HeaderFilter = name => result.Identity!.SignedHeaders.Contains(name) });
+
+        Assert.Contains("x-amz-meta-note", result.Identity!.SignedHeaders);
+        Assert.Equal(signing.ForAuthorizationHeader, ours.Authorization);
+    }
+
     [Fact]
     public async Task SdkSignedRequest_TamperedBody_Rejected()
     {
