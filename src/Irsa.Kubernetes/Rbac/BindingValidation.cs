@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Irsa.Cluster.Errors;
+using static Irsa.Kubernetes.KubernetesObjectStore;
 
 namespace Irsa.Kubernetes;
 
@@ -95,7 +96,4 @@ internal static class BindingValidation
                 break;
         }
     }
-
-    private static string Text(JsonObject value, string property) =>
-        value[property] is JsonValue text && text.TryGetValue<string>(out var s) ? s : "";
 }

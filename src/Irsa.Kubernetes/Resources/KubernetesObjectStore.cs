@@ -90,6 +90,10 @@ internal static class KubernetesObjectStore
         metadata.SelfLink = null;
     }
 
+    /// <summary>The string at <paramref name="property"/> of <paramref name="value"/>; empty when either is absent or it is not a string.</summary>
+    public static string Text(JsonObject? value, string property) =>
+        value?[property] is JsonValue text && text.TryGetValue<string>(out var s) ? s : "";
+
     public static JsonObject Metadata(JsonObject value)
     {
         if (value["metadata"] is JsonObject metadata)

@@ -155,8 +155,7 @@ internal static class ObjectTable
 
     private static string None(string value) => value.Length == 0 ? "<none>" : value;
 
-    private static string Text(JsonObject item, string parent, string name) =>
-        item[parent] is JsonObject o && o[name] is JsonValue v && v.TryGetValue<string>(out var text) ? text : "";
+    private static string Text(JsonObject item, string parent, string name) => KubernetesObjectStore.Text(item[parent] as JsonObject, name);
 
     private static string AgeOf(string created, DateTimeOffset now) =>
         DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? HumanDuration(now - at) : "<unknown>";
