@@ -258,7 +258,7 @@ internal sealed class RbacLifecycle(RbacEscalation escalation) : ObjectLifecycle
             var errors = BindingValidation.DefaultAndValidate(type, value);
             if (errors.Count > 0)
             {
-                var name = value["metadata"]?["name"]?.GetValue<string>() ?? "";
+                var name = KubernetesObjectStore.Text(value["metadata"] as JsonObject, "name");
                 throw new KubernetesStatusException(KubernetesStatus.Invalid(ResourceTable.RbacGroup, type.Kind, name, errors));
             }
         }
