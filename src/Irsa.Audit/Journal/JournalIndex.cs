@@ -131,7 +131,7 @@ internal sealed class JournalIndex : IDisposable
             }
 
             _values[0].Value = frame.Sequence;
-            Decode(frame.Payload, frame.Sequence);
+            Decode(frame.Payload.Span, frame.Sequence);
             _insert.ExecuteNonQuery();
             through = frame.Sequence;
             inserted++;

@@ -32,6 +32,7 @@ internal sealed class JournalLog : IDisposable
     private readonly SafeFileHandle _file;
     private readonly string _path;
     private long _length;
+    private byte[] _readBuffer = [];
 
     private JournalLog(string path, SafeFileHandle file, long length)
     {
@@ -104,14 +105,16 @@ internal sealed class JournalLog : IDisposable
     /// <see cref="Length"/>; returns the offset after the last frame read. Fewer frames than asked with the returned
     /// offset short of <see cref="Length"/> means the rest is cut short or corrupt.
     /// </summary>
+    /// <remarks>The frames' payloads point into one buffer the next call reuses: use them before reading again.</remarks>
     public long Read(long offset, int maxFrames, List<JournalFrame> frames)
     {
         var end = Length;
-        var buffer = new byte[(int)Math.Min(Math.Max(end - offset, 0), 1024 * 1024)];
+        var buffer = _readBuffer.Length > 0 ? _readBuffer : _readBuffer = new byte[4 * 1024 * 1024];
+        var used = 0;
         while (frames.Count < maxFrames && offset + FrameHeaderLength <= end)
         {
-            var filled = RandomAccess.Read(_file, buffer, offset);
-            var span = buffer.AsSpan(0, (int)Math.Min(filled, end - offset));
+            var filled = RandomAccess.Read(_file, buffer.AsSpan(used), offset);
+            var span = buffer.AsSpan(used, (int)Math.Min(filled, end - offset));
             var position = 0;
             while (frames.Count < maxFrames && span.Length - position >= FrameHeaderLength)
             {
@@ -134,23 +137,24 @@ internal sealed class JournalLog : IDisposable
                     return offset + position;
                 }
 
-                frames.Add(new JournalFrame(sequence, payload.ToArray()));
+                frames.Add(new JournalFrame(sequence, buffer.AsMemory(used + position + FrameHeaderLength, length)));
                 position += FrameHeaderLength + length;
             }
 
             if (position == 0)
             {
-                if (frames.Count >= maxFrames || filled == 0)
+                if (frames.Count >= maxFrames || filled == 0 || frames.Count > 0)
                 {
-                    break;
+                    break; // Full, at the end, or the next frame does not fit after those read: the caller reads on.
                 }
 
-                // A frame larger than the buffer: read it whole next time round.
-                buffer = new byte[FrameHeaderLength + BinaryPrimitives.ReadInt32LittleEndian(span)];
+                // A frame larger than the whole buffer: read it whole next time round.
+                buffer = _readBuffer = new byte[FrameHeaderLength + BinaryPrimitives.ReadInt32LittleEndian(span)];
                 continue;
             }
 
             offset += position;
+            used += position;
         }
 
         return offset;
@@ -186,4 +190,4 @@ internal sealed class JournalLog : IDisposable
 }
 
 /// <summary>One entry read back from the log: its sequence number and its <see cref="JournalIndex"/> row.</summary>
-internal readonly record struct JournalFrame(long Sequence, byte[] Payload);
+internal readonly record struct JournalFrame(long Sequence, ReadOnlyMemory<byte> Payload);
