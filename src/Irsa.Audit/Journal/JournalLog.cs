@@ -27,6 +27,8 @@ internal sealed class JournalLog : IDisposable
 
     private const int FrameHeaderLength = 16;
 
+    private const int ReadBufferLength = 4 * 1024 * 1024;
+
     private static ReadOnlySpan<byte> Magic => "IRSA-JOURNAL-LOG 1\n"u8;
 
     private readonly SafeFileHandle _file;
@@ -109,7 +111,14 @@ internal sealed class JournalLog : IDisposable
     public long Read(long offset, int maxFrames, List<JournalFrame> frames)
     {
         var end = Length;
-        var buffer = _readBuffer.Length > 0 ? _readBuffer : _readBuffer = new byte[4 * 1024 * 1024];
+        if (end - offset < FrameHeaderLength)
+        {
+            return offset;
+        }
+
+        // Sized to what there is to read, up to 4 MiB, and dropped once the log is emptied: an idle trail holds none.
+        var wanted = (int)Math.Min(end - offset, ReadBufferLength);
+        var buffer = _readBuffer.Length >= wanted ? _readBuffer : _readBuffer = new byte[wanted];
         var used = 0;
         while (frames.Count < maxFrames && offset + FrameHeaderLength <= end)
         {
@@ -165,6 +174,10 @@ internal sealed class JournalLog : IDisposable
     {
         RandomAccess.SetLength(_file, offset);
         Volatile.Write(ref _length, offset);
+        if (offset == Start)
+        {
+            _readBuffer = [];
+        }
     }
 
     public override string ToString() => _path;
