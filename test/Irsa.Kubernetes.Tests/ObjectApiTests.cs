@@ -161,6 +161,31 @@ public sealed class ObjectApiTests
     }
 
     [Fact]
+    public async Task Self_reviews_with_a_field_of_the_wrong_type_get_a_400_decode_error_not_a_server_error()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+
+        var access = await cluster.SendAsync("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+            """{"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectAccessReview","spec":{"resourceAttributes":{"verb":5,"resource":"pods"}}}""");
+        var nonResource = await cluster.SendAsync("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+            """{"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectAccessReview","spec":{"nonResourceAttributes":{"verb":"get","path":["/healthz"]}}}""");
+        var rules = await cluster.SendAsync("POST", "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+            """{"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectRulesReview","spec":{"namespace":{"name":"default"}}}""");
+        var kind = await cluster.SendAsync("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", """{"kind":true}""");
+
+        Assert.Equal((400, "BadRequest"), (access.StatusCode, access.Json["reason"]!.GetValue<string>()));
+        Assert.Equal("SelfSubjectAccessReview in version \"v1\" cannot be handled as a SelfSubjectAccessReview: json: cannot unmarshal number into Go struct field ResourceAttributes.spec.resourceAttributes.verb of type string",
+            access.Json["message"]!.GetValue<string>());
+        Assert.Equal(400, nonResource.StatusCode);
+        Assert.Contains("cannot unmarshal array into Go struct field NonResourceAttributes.spec.nonResourceAttributes.path of type string",
+            nonResource.Json["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(400, rules.StatusCode);
+        Assert.Contains("cannot unmarshal object into Go struct field", rules.Json["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(400, kind.StatusCode);
+        Assert.Contains("cannot unmarshal bool", kind.Json["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bindings_are_validated_as_kube_apiserver_validates_them_and_nothing_invalid_is_stored()
     {
         await using var cluster = await TestCluster.StartAsync();

@@ -12,8 +12,9 @@ namespace Irsa.Benchmarks.Audit;
 
 /// <summary>
 /// Cost per durably journaled CloudTrail record. Every method writes a burst of <see cref="Burst"/> records, each
-/// acknowledged only after an fsynced commit (SQLite WAL, <c>synchronous=FULL</c>). The baseline commits each record
-/// in its own transaction, which is what a journal without group commit pays; <c>Trail_concurrent_burst</c> is the
+/// acknowledged only after an fsync: the baseline commits each record in its own SQLite transaction (WAL,
+/// <c>synchronous=FULL</c>), which is what a journal without group commit pays; the trail (<c>SyncInterval = null</c>)
+/// fsyncs its log once per batch; <c>Trail_concurrent_burst</c> is the
 /// request pipeline's shape (many requests appending at once); <c>Trail_one_at_a_time</c> shows the trail without
 /// concurrency, where there is nothing to batch.
 /// </summary>

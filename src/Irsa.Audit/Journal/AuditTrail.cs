@@ -16,14 +16,18 @@ namespace Irsa.Audit.Journal;
 /// log and digest files, queried by LookupEvents and by Irsa's own filters.
 /// </summary>
 /// <remarks>
-/// <para>One writer loop owns the journal's write connection: appends queue on a channel, and whatever has queued
-/// while the previous transaction committed goes into the next one, so many concurrent appends share one fsync.</para>
-/// <para><b>Durability:</b> the journal is SQLite in WAL mode. <see cref="AppendAsync"/> completes only after the
-/// transaction holding the entry has committed, so an acknowledged entry survives <c>kill -9</c>. By default a passive
-/// checkpoint fsyncs the WAL every <see cref="AuditTrailOptions.SyncInterval"/> (100 ms) while appends arrive, so a
-/// power loss can lose at most that much; with no interval every batch is fsynced before its appends complete
-/// (<c>synchronous=FULL</c>), and an acknowledged entry also survives an OS crash and a power loss, as far as the
-/// storage honours fsync, at the price of the disk's fsync latency on every audited call.</para>
+/// <para>One writer loop owns the journal: appends queue on a channel, and whatever has queued while the previous batch
+/// was written goes into the next one, as one write to <see cref="JournalLog"/> (<c>journal.log</c>). The SQLite index
+/// (<see cref="JournalIndex"/>) is built from that log off the request path, a thousand entries per transaction: when
+/// appends pause for <see cref="AuditTrailOptions.IndexIdle"/>, when the unindexed log reaches
+/// <see cref="AuditTrailOptions.IndexBacklogBytes"/> (then one chunk between batches until it is caught up), and before
+/// every query, delivery and graceful stop, so a query sees every call answered before it began.</para>
+/// <para><b>Durability:</b> <see cref="AppendAsync"/> completes only after the entry's frame is written to the log, so an
+/// acknowledged entry survives <c>kill -9</c> (the next open indexes what the log holds). By default the log is fsynced
+/// every <see cref="AuditTrailOptions.SyncInterval"/> (100 ms) while appends arrive, so a power loss can lose at most
+/// that much; with no interval every batch is fsynced before its appends complete, and an acknowledged entry also
+/// survives an OS crash and a power loss, as far as the storage honours fsync, at the price of the disk's fsync latency
+/// on every audited call. Index transactions are always fsynced before the log is emptied.</para>
 /// </remarks>
 public sealed class AuditTrail : IAsyncDisposable
 {
@@ -34,10 +38,12 @@ public sealed class AuditTrail : IAsyncDisposable
     private readonly SecretProtector _protector;
     private readonly TimeProvider _time;
     private readonly SqliteConnection _connection;
-    private readonly JournalWriter _journal;
+    private readonly JournalLog _log;
+    private readonly JournalIndex _index;
     private readonly Channel<Command> _commands = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ITimer _deliveryTimer;
     private readonly ITimer? _syncTimer;
+    private readonly ITimer _indexTimer;
     private long _syncedCommits;
     private int _syncing;
     private readonly Task _writer;
@@ -46,18 +52,31 @@ public sealed class AuditTrail : IAsyncDisposable
     private DateTimeOffset _lastDelivery;
     private BucketDelivery? _bucketDelivery;
 
+    // Owned by the writer loop: the next entry's number, where the log's unindexed frames begin, whether a backlog is
+    // being caught up, and when the last batch was appended.
+    private long _nextSequence;
+    private long _indexedTo;
+    private bool _catchingUp;
+    private long _lastAppend;
+
     private AuditTrail(AuditTrailOptions options, SecretProtector protector, TimeProvider time, SqliteConnection connection,
-        DigestSigningKey signingKey, DateTimeOffset lastDelivery, DateTimeOffset loggingStarted)
+        JournalLog log, DigestSigningKey signingKey, DateTimeOffset lastDelivery, DateTimeOffset loggingStarted)
     {
         _loggingStarted = loggingStarted;
         _options = options;
         _protector = protector;
         _time = time;
         _connection = connection;
-        _journal = new JournalWriter(connection);
+        _log = log;
+        _index = new JournalIndex(connection);
+        // What a crash left in the log is indexed before anything else runs; a torn last frame is cut off.
+        _indexedTo = JournalLog.Start;
+        IndexAll(recovering: true);
+        _nextSequence = _index.IndexedThrough + 1;
+        _lastAppend = time.GetTimestamp();
         _signingKey = signingKey;
         _lastDelivery = lastDelivery;
-        Queries = new AuditQueries(options.JournalPath);
+        Queries = new AuditQueries(options.JournalPath, CatchUpAsync);
         _deliveryTimer = time.CreateTimer(_ => _commands.Writer.TryWrite(new Deliver(force: false)), null, Timeout.InfiniteTimeSpan,
             Timeout.InfiniteTimeSpan);
         ArmDeliveryTimer();
@@ -66,17 +85,19 @@ public sealed class AuditTrail : IAsyncDisposable
             _syncTimer = time.CreateTimer(_ => SyncIfBehind(), null, interval, interval);
         }
 
+        _indexTimer = time.CreateTimer(_ => _commands.Writer.TryWrite(new IndexIfIdle()), null, options.IndexIdle, options.IndexIdle);
+
         _writer = Task.Run(RunWriterAsync);
     }
 
     public AuditTrailOptions Options => _options;
 
-    /// <summary>How many journal transactions appends have used (for tests of group commit).</summary>
+    /// <summary>How many log writes appends have used (for tests of group commit).</summary>
     internal long Commits => Interlocked.Read(ref _commits);
 
     private long _commits;
 
-    /// <summary>How many checkpoints the sync timer ran (for tests of the sync interval).</summary>
+    /// <summary>How many fsyncs of the log the sync timer ran (for tests of the sync interval).</summary>
     internal long Syncs { get; private set; }
 
     /// <summary>Reads: LookupEvents, Irsa's filters, <c>tail --follow</c>, <c>explain</c>.</summary>
@@ -90,18 +111,21 @@ public sealed class AuditTrail : IAsyncDisposable
     {
         time ??= TimeProvider.System;
         Directory.CreateDirectory(options.Directory);
-        var connection = JournalSchema.OpenWriter(options.JournalPath, fsyncEachCommit: options.SyncInterval is null);
+        var connection = JournalSchema.OpenWriter(options.JournalPath);
+        JournalLog? log = null;
         try
         {
+            log = JournalLog.Open(options.Directory);
             var now = CloudTrailTime.TruncateToSeconds(time.GetUtcNow());
             var key = DigestSigningKey.LoadOrCreate(connection, protector, now);
             var lastDelivery = ReadState(connection, LastDeliveryState) ?? now;
             var loggingStarted = ReadState(connection, LoggingStartedState) ?? StartLogging(connection, now);
             LogDelivery.Materialize(connection, options.Directory);
-            return new AuditTrail(options, protector, time, connection, key, lastDelivery, loggingStarted);
+            return new AuditTrail(options, protector, time, connection, log, key, lastDelivery, loggingStarted);
         }
         catch
         {
+            log?.Dispose();
             connection.Dispose();
             throw;
         }
@@ -114,9 +138,9 @@ public sealed class AuditTrail : IAsyncDisposable
     public Task<long> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        // Serialising here, on the caller's thread, keeps the single writer doing nothing but inserts.
-        var append = new Append(entry, CloudTrailRecordWriter.ToUtf8Bytes(entry.Record),
-            entry.Explanation is null ? null : JsonSerializer.Serialize(entry.Explanation, AuditJson.Options));
+        // Serialising here, on the caller's thread, keeps the single writer doing nothing but writes.
+        var append = new Append(JournalIndex.Encode(entry, CloudTrailRecordWriter.ToUtf8Bytes(entry.Record),
+            entry.Explanation is null ? null : JsonSerializer.Serialize(entry.Explanation, AuditJson.Options)));
         return Send(append, append.Completion.Task, cancellationToken);
     }
 
@@ -266,13 +290,24 @@ public sealed class AuditTrail : IAsyncDisposable
             }
 
             await _deliveryTimer.DisposeAsync();
+            await _indexTimer.DisposeAsync();
             if (_syncTimer is not null)
             {
                 await _syncTimer.DisposeAsync();
             }
 
             await _writer;
-            _journal.Dispose();
+            try
+            {
+                IndexAll(recovering: false);
+            }
+            catch (Exception e) when (e is SqliteException or IOException or InvalidDataException)
+            {
+                // The log keeps what was not indexed; the next open indexes it.
+            }
+
+            _index.Dispose();
+            _log.Dispose();
             JournalSchema.Execute(_connection, "PRAGMA wal_checkpoint(TRUNCATE)");
             await _connection.DisposeAsync();
             SqliteConnection.ClearAllPools();
@@ -311,10 +346,15 @@ public sealed class AuditTrail : IAsyncDisposable
             }
 
             Commit(batch);
+
+            // A backlog being caught up gets one chunk between batches, and every chunk while no append waits.
+            while (_catchingUp && IndexChunkInBackground() && !reader.TryPeek(out _))
+            {
+            }
         }
     }
 
-    /// <summary>The sync timer: a checkpoint when commits were made since the last one (and none is running).</summary>
+    /// <summary>The sync timer: an fsync of the log when batches were written since the last one (and none is running).</summary>
     private void SyncIfBehind()
     {
         var commits = Commits;
@@ -325,13 +365,13 @@ public sealed class AuditTrail : IAsyncDisposable
 
         try
         {
-            JournalSchema.Checkpoint(_options.JournalPath);
+            _log.Sync();
             Interlocked.Exchange(ref _syncedCommits, commits);
             Syncs++;
         }
-        catch (SqliteException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
-            // Busy or closing: the next tick tries again; a graceful stop ends with a full checkpoint anyway.
+            // Failing or closing: the next tick tries again; a graceful stop indexes and fsyncs everything anyway.
         }
         finally
         {
@@ -348,12 +388,21 @@ public sealed class AuditTrail : IAsyncDisposable
 
         try
         {
-            var sequences = _journal.Insert([.. batch.Select(a => (a.Entry, a.Record, a.Explanation))]);
+            _log.Append(_nextSequence, [.. batch.Select(a => a.Payload)]);
+            if (_options.SyncInterval is null)
+            {
+                _log.Sync();
+            }
+
             Interlocked.Increment(ref _commits);
+            // Numbers are taken only once their batch is written: a failed write leaves no gap (the next one overwrites it).
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Completion.TrySetResult(sequences[i]);
+                batch[i].Completion.TrySetResult(_nextSequence++);
             }
+
+            _lastAppend = _time.GetTimestamp();
+            _catchingUp |= _log.Length - _indexedTo >= _options.IndexBacklogBytes;
         }
         catch (Exception e)
         {
@@ -373,7 +422,15 @@ public sealed class AuditTrail : IAsyncDisposable
         {
             switch (command)
             {
+                case IndexIfIdle when _time.GetElapsedTime(_lastAppend) >= _options.IndexIdle:
+                    _catchingUp = _log.Length > _indexedTo;
+                    break;
+                case CatchUp catchUp:
+                    IndexAll(recovering: false);
+                    catchUp.Completion.TrySetResult();
+                    break;
                 case Deliver deliver:
+                    IndexAll(recovering: false);
                     DeliverNow(deliver.Force);
                     deliver.Completion.TrySetResult();
                     break;
@@ -393,6 +450,71 @@ public sealed class AuditTrail : IAsyncDisposable
             // As for appends: report to the caller, keep the writer loop alive.
             command.Fail(e);
         }
+    }
+
+    private Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var catchUp = new CatchUp();
+        return Send(catchUp, catchUp.Completion.Task, cancellationToken);
+    }
+
+    private void IndexAll(bool recovering)
+    {
+        while (IndexChunk(recovering))
+        {
+        }
+    }
+
+    /// <summary>A chunk of a backlog: a failure (a busy or failing disk) ends this catch-up; the next idle pause retries.</summary>
+    private bool IndexChunkInBackground()
+    {
+        try
+        {
+            return IndexChunk(recovering: false);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or InvalidDataException)
+        {
+            _catchingUp = false;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Indexes the next chunk of the log in one transaction; returns whether more is left. Once everything is indexed the
+    /// log is emptied (the index transaction is fsynced first, <c>synchronous=FULL</c>).
+    /// </summary>
+    /// <param name="recovering">At open: a frame cut short or failing its checksum is a torn tail (a crash during a write,
+    /// never acknowledged) and is cut off. Later the same means the file was damaged: an error, nothing dropped.</param>
+    private bool IndexChunk(bool recovering)
+    {
+        const int chunk = 1000;
+        var frames = new List<JournalFrame>();
+        var end = _log.Read(_indexedTo, chunk, frames);
+        if (frames.Count > 0)
+        {
+            _index.Insert(frames);
+        }
+
+        _indexedTo = end;
+        if (frames.Count < chunk && end < _log.Length)
+        {
+            if (!recovering)
+            {
+                throw new InvalidDataException($"{_log} is damaged at offset {end}.");
+            }
+
+            _log.Truncate(end);
+        }
+
+        if (_indexedTo < _log.Length)
+        {
+            return true;
+        }
+
+        _log.Truncate(JournalLog.Start);
+        _indexedTo = JournalLog.Start;
+        _catchingUp = false;
+        return false;
     }
 
     private void DeliverNow(bool force)
@@ -468,15 +590,28 @@ public sealed class AuditTrail : IAsyncDisposable
         public abstract void Fail(Exception exception);
     }
 
-    private sealed class Append(AuditEntry entry, byte[] record, string? explanation) : Command
+    /// <summary>An entry to write: its <see cref="JournalIndex"/> row, encoded on the caller's thread.</summary>
+    private sealed class Append(byte[] payload) : Command
     {
-        public AuditEntry Entry => entry;
-
-        public byte[] Record => record;
-
-        public string? Explanation => explanation;
+        public byte[] Payload => payload;
 
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+
+    /// <summary>The index timer's tick: a catch-up starts when no append has come for <see cref="AuditTrailOptions.IndexIdle"/>.</summary>
+    private sealed class IndexIfIdle : Command
+    {
+        public override void Fail(Exception exception)
+        {
+        }
+    }
+
+    /// <summary>A query's request: everything appended before it is indexed.</summary>
+    private sealed class CatchUp : Command
+    {
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public override void Fail(Exception exception) => Completion.TrySetException(exception);
     }

@@ -3,7 +3,7 @@ namespace Irsa.Audit.Journal;
 /// <summary>Where and how the audit trail keeps its journal, log files and digests.</summary>
 public sealed record AuditTrailOptions
 {
-    /// <summary>The folder the trail owns: <c>journal.db</c> and the <c>AWSLogs/</c> tree live here.</summary>
+    /// <summary>The folder the trail owns: <c>journal.log</c>, <c>journal.db</c> and the <c>AWSLogs/</c> tree live here.</summary>
     public required string Directory { get; init; }
 
     /// <summary>The trail's name, part of every digest file name.</summary>
@@ -25,9 +25,9 @@ public sealed record AuditTrailOptions
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(90);
 
     /// <summary>
-    /// How far behind the last answered call the journal may be fsynced. Every append is committed to the journal before
-    /// <see cref="AuditTrail.AppendAsync"/> completes, so it survives the process being killed; it survives a power loss
-    /// once a sync has passed over it, at most this long later. <c>null</c>: each batch is fsynced before its appends
+    /// How far behind the last answered call the journal may be fsynced. Every append is written to the journal's log
+    /// before <see cref="AuditTrail.AppendAsync"/> completes, so it survives the process being killed; it survives a power
+    /// loss once a sync has passed over it, at most this long later. <c>null</c>: each batch is fsynced before its appends
     /// complete (power-loss safe, and each call then waits for the disk's fsync latency).
     /// </summary>
     public TimeSpan? SyncInterval { get; init; } = DefaultSyncInterval;
@@ -35,8 +35,21 @@ public sealed record AuditTrailOptions
     /// <summary>100 ms, like the journal commit interval of the databases that group-commit the same way.</summary>
     public static readonly TimeSpan DefaultSyncInterval = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>The most appends committed in one transaction.</summary>
+    /// <summary>The most appends written in one batch.</summary>
     public int MaxBatchSize { get; init; } = 512;
+
+    /// <summary>
+    /// How long appends must pause before the log's entries are indexed for queries in the background (queries, deliveries
+    /// and a graceful stop index everything first, whatever this says).
+    /// </summary>
+    public TimeSpan IndexIdle { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// How much unindexed log makes indexing run under load too (one chunk between batches, until caught up): bounds the
+    /// log file, the work a query may wait for before it answers, and the replay after a crash. 64 MiB is about 30,000
+    /// records, two to three seconds of indexing on a small machine.
+    /// </summary>
+    public long IndexBacklogBytes { get; init; } = 64L * 1024 * 1024;
 
     public string JournalPath => Path.Combine(Directory, JournalSchema.FileName);
 

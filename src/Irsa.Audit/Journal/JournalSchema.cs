@@ -92,33 +92,21 @@ internal static class JournalSchema
     }.ToString();
 
     /// <summary>
-    /// Opens the single writer connection. WAL lets readers run beside the writer. <paramref name="fsyncEachCommit"/>:
-    /// <c>synchronous=FULL</c>, every commit fsyncs the WAL, so a committed batch survives a power loss (group commit pays
-    /// that one fsync per batch, not per entry); otherwise <c>synchronous=NORMAL</c>, a commit is written to the OS (it
-    /// survives a killed process) and the WAL is fsynced by checkpoints (<see cref="Checkpoint"/>).
+    /// Opens the single writer connection. WAL lets readers run beside the writer. <c>synchronous=FULL</c>: every commit
+    /// fsyncs the WAL. Entries reach this database from <see cref="JournalLog"/> a thousand per transaction, and the log
+    /// is emptied only once they are durable here, so the fsync is paid per thousand entries, not per call.
     /// </summary>
-    public static SqliteConnection OpenWriter(string path, bool fsyncEachCommit = true)
+    public static SqliteConnection OpenWriter(string path)
     {
         var connection = new SqliteConnection(ConnectionString(path, readOnly: false));
         connection.Open();
-        Execute(connection, fsyncEachCommit ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;" : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+        Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
         Execute(connection, Tables);
         // Journals from before bucket delivery: their files count as not yet delivered, and are delivered once a bucket is attached.
         AddColumnIfMissing(connection, "log_files", "uploaded_at", "INTEGER");
         AddColumnIfMissing(connection, "digests", "uploaded_at", "INTEGER");
         MoveResourcesIntoEvents(connection);
         return connection;
-    }
-
-    /// <summary>
-    /// A passive checkpoint on a connection of its own: SQLite fsyncs the WAL before it copies pages back, so every commit
-    /// made before it began becomes durable, and it never waits for (or blocks) the writer.
-    /// </summary>
-    public static void Checkpoint(string path)
-    {
-        using var connection = new SqliteConnection(ConnectionString(path, readOnly: false));
-        connection.Open();
-        Execute(connection, "PRAGMA synchronous=NORMAL; PRAGMA wal_checkpoint(PASSIVE);");
     }
 
     /// <summary>

@@ -87,8 +87,15 @@ public sealed partial class AuditQueries
         """;
 
     private readonly string _journalPath;
+    private readonly Func<CancellationToken, Task> _catchUp;
 
-    internal AuditQueries(string journalPath) => _journalPath = journalPath;
+    /// <param name="journalPath">The journal's SQLite file.</param>
+    /// <param name="catchUp">Indexes every entry appended so far: each query sees every call answered before it began.</param>
+    internal AuditQueries(string journalPath, Func<CancellationToken, Task> catchUp)
+    {
+        _journalPath = journalPath;
+        _catchUp = catchUp;
+    }
 
     /// <summary>Events appended after <paramref name="sequence"/>, oldest first (for <c>irsa audit tail --follow</c>).</summary>
     public Task<IReadOnlyList<AuditEvent>> ReadAfterAsync(long sequence, int limit = 100, CancellationToken cancellationToken = default) =>
@@ -171,6 +178,7 @@ public sealed partial class AuditQueries
 
     private async Task<IReadOnlyList<AuditEvent>> ReadAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
+        await _catchUp(cancellationToken);
         await using var connection = JournalSchema.OpenReader(_journalPath);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -20,6 +20,9 @@ public sealed record FieldError(string Field, string Body, string CauseReason)
     /// <summary>A <c>Required value</c> error.</summary>
     public static FieldError Required(string field) => new(field, "Required value", "FieldValueRequired");
 
+    /// <summary>An object with neither <c>metadata.name</c> nor <c>metadata.generateName</c> (ValidateObjectMeta).</summary>
+    public static FieldError NameRequired() => new("metadata.name", "Required value: name or generateName is required", "FieldValueRequired");
+
     /// <summary>An <c>Unsupported value</c> error listing the supported values in the order given (field.NotSupported).</summary>
     public static FieldError NotSupported(string field, string value, params string[] supported) =>
         new(field, $"Unsupported value: {GoQuote.Quote(value)}: supported values: {string.Join(", ", supported.Select(GoQuote.Quote))}",

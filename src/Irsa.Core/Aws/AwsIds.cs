@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Irsa.Core.Security;
 
 namespace Irsa.Core.Aws;
 
@@ -33,7 +34,7 @@ public static class AwsIds
     /// A request or event id: a UUID as AWS writes them, version 7 (time-ordered, 74 random bits) rather than 4, so the
     /// trail's indexes on these ids grow at their end instead of at random pages (it halves the journal's insert cost).
     /// </summary>
-    public static string NewRequestId() => Guid.CreateVersion7().ToString();
+    public static string NewRequestId() => Uuid.NewVersion7().ToString();
 
     public static bool IsAccountId(string? value) =>
         value is { Length: 12 } && value.All(char.IsAsciiDigit);

@@ -20,8 +20,8 @@ internal sealed class SelfReviewHandler(KubernetesAuthorizer authorizer, RbacAut
     private static async Task<JsonObject> ReadAsync(KubernetesRequest request, string kind, string apiVersion)
     {
         var json = await request.ReadJsonAsync(kind);
-        var declaredKind = json["kind"]?.GetValue<string>() ?? "";
-        var declaredVersion = json["apiVersion"]?.GetValue<string>() ?? "";
+        var declaredKind = Text(json, "kind", kind, kind);
+        var declaredVersion = Text(json, "apiVersion", kind, kind);
         if (declaredKind.Length > 0 && declaredKind != kind)
         {
             throw new KubernetesStatusException(KubernetesStatus.BadRequest(
@@ -47,12 +47,14 @@ internal sealed class SelfReviewHandler(KubernetesAuthorizer authorizer, RbacAut
         KubernetesAccessRequest access;
         if (spec["resourceAttributes"] is JsonObject resource)
         {
-            access = new KubernetesAccessRequest(request.Cluster, request.User, Text(resource, "verb"), Text(resource, "group"), Text(resource, "resource"),
-                Text(resource, "subresource"), Text(resource, "namespace"), Text(resource, "name"));
+            string Field(string name) => Text(resource, name, "SelfSubjectAccessReview", "ResourceAttributes.spec.resourceAttributes");
+            access = new KubernetesAccessRequest(request.Cluster, request.User, Field("verb"), Field("group"), Field("resource"), Field("subresource"),
+                Field("namespace"), Field("name"));
         }
         else if (spec["nonResourceAttributes"] is JsonObject nonResource)
         {
-            access = new KubernetesAccessRequest(request.Cluster, request.User, Text(nonResource, "verb"), "", "", "", "", "", Text(nonResource, "path"));
+            string Field(string name) => Text(nonResource, name, "SelfSubjectAccessReview", "NonResourceAttributes.spec.nonResourceAttributes");
+            access = new KubernetesAccessRequest(request.Cluster, request.User, Field("verb"), "", "", "", "", "", Field("path"));
         }
         else
         {
@@ -74,7 +76,7 @@ internal sealed class SelfReviewHandler(KubernetesAuthorizer authorizer, RbacAut
     private async Task<KubernetesReply> RulesReviewAsync(KubernetesRequest request)
     {
         var review = await ReadAsync(request, "SelfSubjectRulesReview", ResourceTable.AuthorizationGroup + "/v1");
-        var ns = review["spec"]?["namespace"]?.GetValue<string>() ?? "";
+        var ns = Text(review["spec"], "namespace", "SelfSubjectRulesReview", "SelfSubjectRulesReviewSpec.spec");
         var rules = await rbac.RulesAsync(request.ClusterId, request.User, ns, request.Aborted);
         var resourceRules = new JsonArray();
         var nonResourceRules = new JsonArray();
@@ -109,5 +111,15 @@ internal sealed class SelfReviewHandler(KubernetesAuthorizer authorizer, RbacAut
 
     private static JsonArray Array(IList<string>? values) => new([.. (values ?? []).Select(v => (JsonNode)v)]);
 
-    private static string Text(JsonObject json, string name) => json[name]?.GetValue<string>() ?? "";
+    /// <summary>
+    /// A string field of the review (<paramref name="goStruct"/> names where it sits as encoding/json does), or empty;
+    /// another JSON type is the 400 decode error kube-apiserver answers, not a server error.
+    /// </summary>
+    private static string Text(JsonNode? parent, string name, string kind, string goStruct) => (parent as JsonObject)?[name] switch
+    {
+        null => "",
+        JsonValue value when value.TryGetValue<string>(out var text) => text,
+        var other => throw new KubernetesStatusException(KubernetesStatus.BadRequest(
+            $"{kind} in version {GoText.Quote("v1")} cannot be handled as a {kind}: json: cannot unmarshal {GoText.JsonType(other)} into Go struct field {goStruct}.{name} of type string")),
+    };
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Text.Json;
+using Irsa.Core.Security;
 
 namespace Irsa.Kubernetes;
 
@@ -22,7 +23,7 @@ internal static class KubernetesAuditEvents
     public static string AuditId(string? header) =>
         header is { Length: > 0 and <= MaxAuditIdLength } && !header.AsSpan().ContainsAnyExcept(AuditIdCharacters)
             ? header
-            : Guid.NewGuid().ToString();
+            : Uuid.NewVersion4().ToString();
 
     /// <summary>The event, or null when the policy's level for this request is None.</summary>
     public static KubernetesAuditEvent? Create(KubernetesExchange exchange, KubernetesReply reply, KubernetesAuditOptions options, DateTimeOffset now)

@@ -37,7 +37,7 @@ internal static partial class KubernetesNames
     {
         if (string.IsNullOrEmpty(name))
         {
-            return [new FieldError("metadata.name", "Required value: name or generateName is required", "FieldValueRequired")];
+            return [FieldError.NameRequired()];
         }
 
         var errors = new List<FieldError>();

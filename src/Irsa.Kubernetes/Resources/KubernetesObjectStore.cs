@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Irsa.Cluster.Errors;
+using Irsa.Core.Security;
 using Irsa.Storage;
 using k8s;
 using k8s.Models;
@@ -81,7 +82,7 @@ internal static class KubernetesObjectStore
     public static void InitializeMetadata(V1ObjectMeta metadata, string? ns, DateTime now)
     {
         metadata.NamespaceProperty = ns;
-        metadata.Uid = Guid.NewGuid().ToString();
+        metadata.Uid = Uuid.NewVersion4().ToString();
         metadata.CreationTimestamp = now;
         metadata.ResourceVersion = null;
         metadata.DeletionTimestamp = null;

@@ -221,7 +221,7 @@ internal sealed class RbacLifecycle(RbacEscalation escalation) : ObjectLifecycle
     {
         if (string.IsNullOrEmpty(name))
         {
-            return [new FieldError("metadata.name", "Required value: name or generateName is required", "FieldValueRequired")];
+            return [FieldError.NameRequired()];
         }
 
         return [.. PathSegmentErrors(name).Select(message => FieldError.Invalid("metadata.name", name, message))];

@@ -5,6 +5,7 @@ using Irsa.Audit.Records;
 using Irsa.Cluster.TokenReviews;
 using Irsa.Core.Audit;
 using Irsa.Core.Aws;
+using Irsa.Core.Security;
 using Irsa.Kubernetes;
 using Irsa.Policy;
 using Irsa.Server.Aws;
@@ -153,7 +154,7 @@ public sealed partial class EksAuthApi(ClusterService clusters, PodIdentityAssoc
     public static string SessionName(string clusterName, string podName)
     {
         var prefix = $"eks-{clusterName}-{podName}";
-        var uuid = Guid.NewGuid().ToString();
+        var uuid = Uuid.NewVersion4().ToString();
         const int Max = 64;
         return (prefix.Length > Max - uuid.Length - 1 ? prefix[..(Max - uuid.Length - 1)] : prefix) + "-" + uuid;
     }

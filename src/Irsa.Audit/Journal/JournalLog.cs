@@ -1,0 +1,193 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using Microsoft.Win32.SafeHandles;
+
+namespace Irsa.Audit.Journal;
+
+/// <summary>
+/// The journal's durable front: <c>journal.log</c>, an append-only file of checksummed frames, one write per batch of
+/// entries. An entry is acknowledged once its frame is written here; the SQLite tables (<see cref="JournalIndex"/>) are
+/// built from these frames later, in large batches, off the request path.
+/// </summary>
+/// <remarks>
+/// <para>Why a file of our own: under load the trail's batches are small (a batch holds what queued during the previous
+/// write), and a SQLite commit of one or two rows wrote a WAL frame per page touched (the table and five indexes), two
+/// system calls each plus its locks. Here a batch is one <c>pwritev</c>, whatever its size; the indexes are written
+/// when a thousand frames share a transaction.</para>
+/// <para>A frame is <c>[payload length: int32][CRC-32 of sequence and payload: uint32][sequence: int64][payload]</c>,
+/// little-endian; the payload is an <see cref="JournalIndex"/> row. Reading stops at the first frame that is cut short or
+/// fails its checksum: the torn tail a crash can leave.</para>
+/// </remarks>
+internal sealed class JournalLog : IDisposable
+{
+    public const string FileName = "journal.log";
+
+    /// <summary>Larger than any record (CloudTrail's own fields are capped far below): a length beyond it is corruption.</summary>
+    public const int MaxPayloadLength = 16 * 1024 * 1024;
+
+    private const int FrameHeaderLength = 16;
+
+    private static ReadOnlySpan<byte> Magic => "IRSA-JOURNAL-LOG 1\n"u8;
+
+    private readonly SafeFileHandle _file;
+    private readonly string _path;
+    private long _length;
+    private byte[] _readBuffer = [];
+
+    private JournalLog(string path, SafeFileHandle file, long length)
+    {
+        _path = path;
+        _file = file;
+        _length = length;
+    }
+
+    /// <summary>Where frames begin (after the file's magic line).</summary>
+    public static long Start => Magic.Length;
+
+    /// <summary>The end of the last frame written (when just opened: of the file, whose tail is checked by reading).</summary>
+    public long Length => Volatile.Read(ref _length);
+
+    /// <summary>Opens (or creates) the log in <paramref name="directory"/>.</summary>
+    public static JournalLog Open(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+        try
+        {
+            var length = RandomAccess.GetLength(file);
+            if (length == 0)
+            {
+                RandomAccess.Write(file, Magic, 0);
+                length = Magic.Length;
+            }
+            else
+            {
+                Span<byte> magic = stackalloc byte[Magic.Length];
+                if (length < Magic.Length || RandomAccess.Read(file, magic, 0) != Magic.Length || !magic.SequenceEqual(Magic))
+                {
+                    throw new InvalidDataException($"{path} is not an Irsa journal log of a version this Irsa reads.");
+                }
+            }
+
+            return new JournalLog(path, file, length);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes one frame per entry, numbered from <paramref name="firstSequence"/>, in one system call.</summary>
+    public void Append(long firstSequence, IReadOnlyList<byte[]> payloads)
+    {
+        var headers = new byte[FrameHeaderLength * payloads.Count];
+        var buffers = new ReadOnlyMemory<byte>[payloads.Count * 2];
+        long bytes = 0;
+        for (var i = 0; i < payloads.Count; i++)
+        {
+            var header = headers.AsSpan(i * FrameHeaderLength, FrameHeaderLength);
+            WriteHeader(header, firstSequence + i, payloads[i]);
+            buffers[2 * i] = headers.AsMemory(i * FrameHeaderLength, FrameHeaderLength);
+            buffers[(2 * i) + 1] = payloads[i];
+            bytes += FrameHeaderLength + payloads[i].Length;
+        }
+
+        RandomAccess.Write(_file, buffers, _length);
+        Volatile.Write(ref _length, _length + bytes);
+    }
+
+    /// <summary>fsyncs the file: every frame written before the call survives a power loss.</summary>
+    public void Sync() => RandomAccess.FlushToDisk(_file);
+
+    /// <summary>
+    /// Reads whole, intact frames from <paramref name="offset"/>, at most <paramref name="maxFrames"/>, stopping before
+    /// <see cref="Length"/>; returns the offset after the last frame read. Fewer frames than asked with the returned
+    /// offset short of <see cref="Length"/> means the rest is cut short or corrupt.
+    /// </summary>
+    /// <remarks>The frames' payloads point into one buffer the next call reuses: use them before reading again.</remarks>
+    public long Read(long offset, int maxFrames, List<JournalFrame> frames)
+    {
+        var end = Length;
+        var buffer = _readBuffer.Length > 0 ? _readBuffer : _readBuffer = new byte[4 * 1024 * 1024];
+        var used = 0;
+        while (frames.Count < maxFrames && offset + FrameHeaderLength <= end)
+        {
+            var filled = RandomAccess.Read(_file, buffer.AsSpan(used), offset);
+            var span = buffer.AsSpan(used, (int)Math.Min(filled, end - offset));
+            var position = 0;
+            while (frames.Count < maxFrames && span.Length - position >= FrameHeaderLength)
+            {
+                var header = span.Slice(position, FrameHeaderLength);
+                var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+                if (length is < 0 or > MaxPayloadLength || offset + position + FrameHeaderLength + length > end)
+                {
+                    return offset + position;
+                }
+
+                if (span.Length - position < FrameHeaderLength + length)
+                {
+                    break; // The frame goes on past this read.
+                }
+
+                var sequence = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
+                var payload = span.Slice(position + FrameHeaderLength, length);
+                if (BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) != Checksum(sequence, payload))
+                {
+                    return offset + position;
+                }
+
+                frames.Add(new JournalFrame(sequence, buffer.AsMemory(used + position + FrameHeaderLength, length)));
+                position += FrameHeaderLength + length;
+            }
+
+            if (position == 0)
+            {
+                if (frames.Count >= maxFrames || filled == 0 || frames.Count > 0)
+                {
+                    break; // Full, at the end, or the next frame does not fit after those read: the caller reads on.
+                }
+
+                // A frame larger than the whole buffer: read it whole next time round.
+                buffer = _readBuffer = new byte[FrameHeaderLength + BinaryPrimitives.ReadInt32LittleEndian(span)];
+                continue;
+            }
+
+            offset += position;
+            used += position;
+        }
+
+        return offset;
+    }
+
+    /// <summary>Drops everything from <paramref name="offset"/> on: a torn tail, or (at <see cref="Start"/>) frames all indexed.</summary>
+    public void Truncate(long offset)
+    {
+        RandomAccess.SetLength(_file, offset);
+        Volatile.Write(ref _length, offset);
+    }
+
+    public override string ToString() => _path;
+
+    public void Dispose() => _file.Dispose();
+
+    private static void WriteHeader(Span<byte> header, long sequence, ReadOnlySpan<byte> payload)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(header, payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Checksum(sequence, payload));
+        BinaryPrimitives.WriteInt64LittleEndian(header[8..], sequence);
+    }
+
+    private static uint Checksum(long sequence, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> number = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(number, sequence);
+        var crc = new Crc32();
+        crc.Append(number);
+        crc.Append(payload);
+        return crc.GetCurrentHashAsUInt32();
+    }
+}
+
+/// <summary>One entry read back from the log: its sequence number and its <see cref="JournalIndex"/> row.</summary>
+internal readonly record struct JournalFrame(long Sequence, ReadOnlyMemory<byte> Payload);
