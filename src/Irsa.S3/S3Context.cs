@@ -9,7 +9,8 @@ namespace Irsa.S3;
 /// <summary>What every handler shares: the metadata collections, the blob store, the options, and the common steps.</summary>
 internal sealed class S3Context(S3Metadata metadata, IBlobStore blobs, S3EngineOptions options)
 {
-    private const int CopyBufferSize = 81920;
+    /// <summary>The buffer of every copy between a blob and a stream.</summary>
+    public const int CopyBufferSize = 81920;
 
     public S3Metadata Metadata => metadata;
 

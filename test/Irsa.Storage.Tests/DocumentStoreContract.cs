@@ -1,3 +1,5 @@
+using Irsa.Storage.Caching;
+
 namespace Irsa.Storage.Tests;
 
 /// <summary>The behaviour every <see cref="IDocumentStore"/> backend must show; one subclass per backend.</summary>
@@ -17,6 +19,23 @@ public abstract class DocumentStoreContract
         Assert.NotNull(document);
         Assert.Equal(json, document.Json);
         Assert.Equal(1, document.Version);
+    }
+
+    [Fact]
+    public async Task A_typed_view_follows_every_committed_write()
+    {
+        await using var store = await OpenAsync();
+        await store.TransactAsync(s => s.PutAsync("roles", "r1", "{\"v\":1}"));
+        var views = new DocumentViews<Versioned>(store, "roles");
+        Assert.Equal(1, (await views.GetAsync("r1"))?.V);
+        Assert.Equal(1, (await views.GetAsync("r1"))?.V);
+
+        await store.TransactAsync(s => s.PutAsync("roles", "r1", "{\"v\":2}"));
+        Assert.Equal(2, (await views.GetAsync("r1"))?.V);
+
+        await store.TransactAsync(s => s.DeleteAsync("roles", "r1"));
+        Assert.Null(await views.GetAsync("r1"));
+        Assert.Null(await views.GetAsync("r2"));
     }
 
     [Fact]
@@ -156,4 +175,7 @@ public abstract class DocumentStoreContract
         Assert.False(await store.TransactAsync(s => s.DeleteAsync("roles", "r")));
         Assert.Null(await store.GetAsync("roles", "r"));
     }
+
+    /// <summary>A stored shape for the typed-view test.</summary>
+    public sealed record Versioned(int V);
 }

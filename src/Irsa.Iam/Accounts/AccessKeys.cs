@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Irsa.Core.Aws;
+using Irsa.Core.Caching;
 using Irsa.Core.Security;
 using Irsa.Iam.Common;
 using Irsa.Storage;
@@ -12,6 +14,13 @@ public sealed class AccessKeys(IDocumentStore store, SecretProtector protector)
     public const string SecretPurpose = "iam/access-key";
 
     /// <summary>
+    /// Keys found before, with the exact stored documents they were built from. The store answers repeated reads with the
+    /// same document object until a write replaces it, so a hit whose documents are still those objects skips the JSON
+    /// and the decryption; any change to the key or its user is a new object, and a miss. Only found keys are kept.
+    /// </summary>
+    private readonly BoundedCache<string, FoundKey> _found = new(1024);
+
+    /// <summary>
     /// Finds an active access key and decrypts its secret, for signature verification; <c>null</c> when the key
     /// does not exist or is inactive (the caller answers <c>InvalidClientTokenId</c>).
     /// </summary>
@@ -23,21 +32,42 @@ public sealed class AccessKeys(IDocumentStore store, SecretProtector protector)
             return null;
         }
 
-        var key = await store.GetAsync<AccessKeyRecord>(IamCollections.AccessKeys, accessKeyId, cancellationToken);
+        var keyDocument = await store.GetAsync(IamCollections.AccessKeys, accessKeyId, cancellationToken);
+        if (keyDocument is null)
+        {
+            return null;
+        }
+
+        if (_found.TryGetValue(accessKeyId, out var found) && ReferenceEquals(found.Key, keyDocument)
+            && ReferenceEquals(found.User, await store.GetAsync(IamCollections.Users, found.UserKey, cancellationToken)))
+        {
+            return found.Credential;
+        }
+
+        var key = Deserialize<AccessKeyRecord>(keyDocument);
         if (key is not { Status: "Active" })
         {
             return null;
         }
 
-        var user = await store.GetAsync<UserRecord>(IamCollections.Users, IamCollections.NameKey(key.AccountId, key.UserName), cancellationToken);
-        if (user is null)
+        var userKey = IamCollections.NameKey(key.AccountId, key.UserName);
+        var userDocument = await store.GetAsync(IamCollections.Users, userKey, cancellationToken);
+        if (userDocument is null || Deserialize<UserRecord>(userDocument) is not { } user)
         {
             return null;
         }
 
-        return new AccessKeyCredential(key.AccessKeyId, protector.UnprotectString(key.ProtectedSecret, SecretPurpose),
+        var credential = new AccessKeyCredential(key.AccessKeyId, protector.UnprotectString(key.ProtectedSecret, SecretPurpose),
             key.AccountId, user.UserName, user.UserId, user.Arn);
+        _found.Set(accessKeyId, new FoundKey(keyDocument, userKey, userDocument, credential));
+        return credential;
     }
+
+    private static T? Deserialize<T>(StoredDocument document)
+        where T : class => JsonSerializer.Deserialize<T>(document.Json, DocumentStoreExtensions.JsonOptions);
+
+    /// <summary>A found key and the stored documents it was built from.</summary>
+    private sealed record FoundKey(StoredDocument Key, string UserKey, StoredDocument User, AccessKeyCredential Credential);
 
     internal static async Task<(AccessKeyRecord Record, string Secret)> CreateAsync(IDocumentSession session, SecretProtector protector,
         string accountId, string userName, DateTimeOffset now)

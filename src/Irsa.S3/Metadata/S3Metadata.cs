@@ -2,6 +2,7 @@ using System.Globalization;
 using Irsa.Core.Aws;
 using Irsa.S3.Protocol;
 using Irsa.Storage;
+using Irsa.Storage.Caching;
 
 namespace Irsa.S3.Metadata;
 
@@ -33,14 +34,22 @@ internal sealed class S3Metadata(IDocumentStore store)
     public static string PartKey(string uploadId, int partNumber) =>
         uploadId + "/" + partNumber.ToString("D5", CultureInfo.InvariantCulture);
 
+    /// <summary>Every request reads its bucket, most read an object: each stored version is deserialized once.</summary>
+    private readonly DocumentViews<BucketDocument> _buckets = new(store, Buckets);
+    private readonly DocumentViews<BucketPolicyDocument> _policies = new(store, BucketPolicies);
+    private readonly DocumentViews<ObjectDocument> _objects = new(store, Objects);
+
     public Task<BucketDocument?> GetBucketAsync(string bucket, CancellationToken cancellationToken) =>
-        store.GetAsync<BucketDocument>(Buckets, bucket, cancellationToken);
+        _buckets.GetAsync(bucket, cancellationToken);
+
+    public Task<BucketPolicyDocument?> GetBucketPolicyAsync(string bucket, CancellationToken cancellationToken) =>
+        _policies.GetAsync(bucket, cancellationToken);
 
     public async Task<BucketDocument> RequireBucketAsync(string bucket, CancellationToken cancellationToken) =>
         await GetBucketAsync(bucket, cancellationToken) ?? throw new AwsErrorException(S3Errors.NoSuchBucket(bucket));
 
     public Task<ObjectDocument?> GetObjectAsync(string bucket, string key, CancellationToken cancellationToken) =>
-        store.GetAsync<ObjectDocument>(Objects, ObjectKey(bucket, key), cancellationToken);
+        _objects.GetAsync(ObjectKey(bucket, key), cancellationToken);
 
     public static async Task<BucketDocument> RequireBucketAsync(IDocumentSession session, string bucket) =>
         await session.GetAsync<BucketDocument>(Buckets, bucket) ?? throw new AwsErrorException(S3Errors.NoSuchBucket(bucket));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Irsa.Core.Aws;
 using Irsa.S3.Integrity;
 using Irsa.S3.Metadata;
@@ -332,7 +333,7 @@ internal sealed class ObjectHandlers(S3Context context)
             StatusCode = range is null || (part is not null && partsCount is null) ? 200 : 206,
             ContentLength = range?.Length ?? document.Size,
             BytesTransferredOut = blob is null ? 0 : range?.Length ?? document.Size,
-            BodyWriter = blob is null ? null : WriteRangeAsync(blob, range),
+            BodyWriter = blob is null ? null : WriteRangeAsync(blob, range, document.Size),
         };
         if (blob is not null)
         {
@@ -408,18 +409,47 @@ internal sealed class ObjectHandlers(S3Context context)
         response.WithHeader("Last-Modified", S3Formats.HttpDate(document.LastModified));
     }
 
-    private static Func<Stream, CancellationToken, Task> WriteRangeAsync(Stream blob, ByteRange? range) =>
+    /// <summary>Writes the selected bytes of the blob; a body that fits one buffer is read with one blocking read.</summary>
+    /// <remarks>
+    /// Note: file reads have no asynchronous path on Linux (.NET runs them as a blocking read on a pool thread), so
+    /// a single small read is done in place: the same blocking, without the two thread hops of the async form.
+    /// </remarks>
+    private static Func<Stream, CancellationToken, Task> WriteRangeAsync(Stream blob, ByteRange? range, long size) =>
         async (output, cancellationToken) =>
         {
             await using var input = blob;
             input.Seek(range?.First ?? 0, SeekOrigin.Begin);
-            var remaining = range?.Length ?? long.MaxValue;
-            var buffer = new byte[81920];
-            int read;
-            while (remaining > 0 && (read = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken)) > 0)
+            var remaining = range?.Length ?? size;
+            var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(remaining, 1, S3Context.CopyBufferSize));
+            try
             {
-                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                remaining -= read;
+                if (remaining <= buffer.Length)
+                {
+                    var filled = 0;
+                    int got;
+                    while (filled < remaining && (got = input.Read(buffer, filled, (int)remaining - filled)) > 0)
+                    {
+                        filled += got;
+                    }
+
+                    if (filled > 0)
+                    {
+                        await output.WriteAsync(buffer.AsMemory(0, filled), cancellationToken);
+                    }
+
+                    return;
+                }
+
+                int read;
+                while (remaining > 0 && (read = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken)) > 0)
+                {
+                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    remaining -= read;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         };
 }

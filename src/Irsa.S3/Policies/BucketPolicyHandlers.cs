@@ -28,7 +28,7 @@ internal sealed class BucketPolicyHandlers(S3Context context)
             return null;
         }
 
-        var policy = await context.Metadata.Store.GetAsync<BucketPolicyDocument>(S3Metadata.BucketPolicies, bucket, cancellationToken);
+        var policy = await context.Metadata.GetBucketPolicyAsync(bucket, cancellationToken);
         return new BucketPolicyInfo(owner.OwnerAccountId, policy?.PolicyText);
     }
 

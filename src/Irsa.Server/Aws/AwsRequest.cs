@@ -3,6 +3,7 @@ using Irsa.Core.Query;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Primitives;
 
 namespace Irsa.Server.Aws;
 
@@ -12,6 +13,7 @@ namespace Irsa.Server.Aws;
 /// </summary>
 public sealed class AwsRequest
 {
+    private const string CredentialPrefix = "Credential=";
     private QueryParameters? _query;
 
     public required string Method { get; init; }
@@ -58,20 +60,61 @@ public sealed class AwsRequest
         get
         {
             var header = Header("Authorization") ?? string.Empty;
-            return header.StartsWith("AWS4-", StringComparison.Ordinal)
-                ? header.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(p => p.StartsWith("Credential=", StringComparison.Ordinal))?["Credential=".Length..]
-                : Query.Get("X-Amz-Credential");
+            if (!header.StartsWith("AWS4-", StringComparison.Ordinal))
+            {
+                return Query.Get("X-Amz-Credential");
+            }
+
+            // The first space- or comma-separated piece that starts "Credential=".
+            foreach (var range in header.AsSpan().SplitAny(' ', ','))
+            {
+                if (header.AsSpan(range).StartsWith(CredentialPrefix, StringComparison.Ordinal))
+                {
+                    return header[(range.Start.Value + CredentialPrefix.Length)..range.End];
+                }
+            }
+
+            return null;
         }
     }
 
     /// <summary>The service of the credential scope; it only routes the request, SigV4 then verifies it.</summary>
-    public string? ScopeService => Credential?.Split('/') is { Length: 5 } parts ? parts[3] : null;
+    public string? ScopeService
+    {
+        get
+        {
+            // The fourth of exactly five '/'-separated parts (AKID/date/region/service/aws4_request).
+            if (Credential is not { } credential || credential.AsSpan().Count('/') != 4)
+            {
+                return null;
+            }
+
+            var start = 0;
+            for (var i = 0; i < 3; i++)
+            {
+                start = credential.IndexOf('/', start) + 1;
+            }
+
+            return credential[start..credential.IndexOf('/', start)];
+        }
+    }
 
     /// <summary>awsQuery parameters: the form body (when form-encoded) then the query string.</summary>
     public QueryParameters Query => _query ??= ParseQuery();
 
-    public string? Header(string name) =>
-        Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value is { } values ? string.Join(",", values) : null;
+    public string? Header(string name)
+    {
+        foreach (var (key, values) in Headers)
+        {
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                // StringValues joins its values with "," itself, without an enumerator.
+                return values is StringValues sent ? sent.ToString() : string.Join(",", values);
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The <c>Host</c> header as sent (with <c>:port</c> when the client sent one).</summary>
     public string Host { get; init; } = string.Empty;

@@ -20,7 +20,16 @@ public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys acce
     public async Task<SigV4Authentication> AuthenticateAsync(AwsRequest request, bool streamedBody, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var signed = new SigV4Request(request.Method, request.RawPath, request.RawQuery, [.. SigV4Request.FlattenHeaders(request.Headers).Select(AsSent)],
+        var headers = new List<KeyValuePair<string, string>>(request.Headers.Count);
+        foreach (var (name, values) in request.Headers)
+        {
+            foreach (var value in values)
+            {
+                headers.Add(AsSent(name, value ?? string.Empty));
+            }
+        }
+
+        var signed = new SigV4Request(request.Method, request.RawPath, request.RawQuery, headers,
             streamedBody ? SigV4Payload.Deferred() : SigV4Payload.FromBytes(request.Body));
         var result = await verifier.VerifyAsync(signed, ResolveAsync, streamedBody ? SigV4ErrorDialect.S3 : SigV4ErrorDialect.Query, cancellationToken);
         if (!result.Succeeded)
@@ -36,10 +45,10 @@ public sealed class RequestAuthenticator(SigV4Verifier verifier, AccessKeys acce
     /// The header as the client signed it. Kestrel reads header bytes as Latin-1 (so S3 metadata keeps every byte), and the
     /// signer hashed the value's UTF-8 bytes: a non-ASCII value is turned back into the text those bytes spell.
     /// </summary>
-    private static KeyValuePair<string, string> AsSent(KeyValuePair<string, string> header) =>
-        header.Value.Any(c => c > '\u007F')
-            ? KeyValuePair.Create(header.Key, System.Text.Encoding.UTF8.GetString(System.Text.Encoding.Latin1.GetBytes(header.Value)))
-            : header;
+    private static KeyValuePair<string, string> AsSent(string name, string value) =>
+        value.AsSpan().ContainsAnyExceptInRange('\u0000', '\u007F')
+            ? KeyValuePair.Create(name, System.Text.Encoding.UTF8.GetString(System.Text.Encoding.Latin1.GetBytes(value)))
+            : KeyValuePair.Create(name, value);
 
     /// <summary>The (unverified) access key id of the credential, for auditing a failed authentication.</summary>
     private static string? AccessKeyIdOf(AwsRequest request)

@@ -1,5 +1,7 @@
 using Irsa.Iam.Accounts;
+using Irsa.Iam.Common;
 using Irsa.Iam.Tests.TestSupport;
+using Irsa.Storage;
 
 namespace Irsa.Iam.Tests.Accounts;
 
@@ -56,6 +58,34 @@ public sealed class BootstrapTests
         var caller = found.ToCallerIdentity();
         Assert.Equal(Irsa.Policy.PrincipalType.User, caller.PrincipalType);
         Assert.Equal("irsa-admin", caller.EntityName);
+    }
+
+    [Fact]
+    public async Task Access_key_lookup_sees_a_changed_user_and_a_deactivated_key_at_once()
+    {
+        await using var host = await IamTestHost.StartAsync();
+        var keys = new AccessKeys(host.Store, host.Protector);
+        var id = host.Admin.AccessKeyId;
+        var first = await keys.FindAsync(id);
+
+        // Unchanged documents: the earlier lookup answers again.
+        Assert.Same(first, await keys.FindAsync(id));
+
+        var userKey = IamCollections.NameKey(IamTestHost.AccountId, "irsa-admin");
+        await host.Store.TransactAsync(async session =>
+        {
+            var user = await session.GetAsync<UserRecord>(IamCollections.Users, userKey);
+            await session.PutAsync(IamCollections.Users, userKey, user! with { Path = "/moved/" });
+        });
+        var moved = await keys.FindAsync(id);
+        Assert.Equal("arn:aws:iam::123456789012:user/moved/irsa-admin", moved?.UserArn);
+
+        await host.Store.TransactAsync(async session =>
+        {
+            var key = await session.GetAsync<AccessKeyRecord>(IamCollections.AccessKeys, id);
+            await session.PutAsync(IamCollections.AccessKeys, id, key! with { Status = "Inactive" });
+        });
+        Assert.Null(await keys.FindAsync(id));
     }
 
     [Fact]
