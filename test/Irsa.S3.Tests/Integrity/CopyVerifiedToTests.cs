@@ -9,7 +9,7 @@ namespace Irsa.S3.Tests.Integrity;
 /// <summary>The copy a PUT makes: hashes computed beside the write must verify exactly what reading would verify.</summary>
 public sealed class CopyVerifiedToTests
 {
-    // Several 1 MiB segments and a ragged end, so bytes cross segment boundaries.
+    // Many segments and a ragged end, so bytes cross segment boundaries.
     private static readonly byte[] Body = RandomNumberGenerator.GetBytes((3 * TestData.MiB) + 12345);
 
     private static S3Headers Headers(params (string Name, string Value)[] headers) =>
