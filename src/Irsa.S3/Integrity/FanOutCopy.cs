@@ -7,7 +7,8 @@ namespace Irsa.S3.Integrity;
 /// <summary>
 /// Copies a stream to a destination while digests see the same bytes, each consumer on its own task: one reads
 /// segments, one writes them, one per digest appends them. A body's MD5 alone costs more than receiving and writing
-/// it, so run in sequence the three add up; run side by side the copy takes about as long as the slowest of them.
+/// it, so run in sequence the three add up; side by side, with cores to spare, the copy takes about as long as the
+/// slowest of them (with every core busy the total CPU is what counts, and it is the same either way).
 /// Memory is bounded: a few pooled segments circulate, and a segment is read into again only after every consumer
 /// is done with it.
 /// </summary>
