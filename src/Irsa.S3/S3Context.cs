@@ -9,7 +9,7 @@ namespace Irsa.S3;
 /// <summary>What every handler shares: the metadata collections, the blob store, the options, and the common steps.</summary>
 internal sealed class S3Context(S3Metadata metadata, IBlobStore blobs, S3EngineOptions options)
 {
-    /// <summary>The buffer of every copy between a blob and a stream.</summary>
+    /// <summary>The buffer of a copy from a blob to a response.</summary>
     public const int CopyBufferSize = 81920;
 
     public S3Metadata Metadata => metadata;
@@ -23,25 +23,14 @@ internal sealed class S3Context(S3Metadata metadata, IBlobStore blobs, S3EngineO
     public static string ObjectArn(string bucket, string key) => "arn:aws:s3:::" + bucket + "/" + key;
 
     /// <summary>
-    /// Streams a verified payload into a new blob with a bounded buffer; the blob is committed only after the payload
-    /// reached its end with every integrity check passed, otherwise the temporary bytes are discarded.
+    /// Streams a verified payload into a new blob (hashes computed beside the write, bounded buffers); the blob is
+    /// committed only after the payload reached its end with every integrity check passed, otherwise the temporary
+    /// bytes are discarded.
     /// </summary>
     public async Task<string> StoreBlobAsync(RequestPayload payload, CancellationToken cancellationToken, long? maxBytes = null)
     {
-        var limit = maxBytes ?? options.MaxObjectSize;
         await using var writer = blobs.BeginWrite();
-        var buffer = new byte[CopyBufferSize];
-        int read;
-        while ((read = await payload.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            if (payload.BytesRead > limit)
-            {
-                throw new AwsErrorException(S3Errors.EntityTooLarge(payload.BytesRead, limit));
-            }
-
-            await writer.Content.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-        }
-
+        await payload.CopyVerifiedToAsync(writer.Content, maxBytes ?? options.MaxObjectSize, cancellationToken);
         return await writer.CommitAsync(cancellationToken);
     }
 

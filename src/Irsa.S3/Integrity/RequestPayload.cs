@@ -60,6 +60,14 @@ public abstract class RequestPayload : Stream
     /// <summary>The digest of <paramref name="algorithm"/> over the whole body, if it was computed; only after <see cref="IsComplete"/>.</summary>
     public abstract byte[]? Digest(ChecksumAlgorithm algorithm);
 
+    /// <summary>
+    /// Copies the rest of the body into <paramref name="destination"/> and verifies it, hashing on other threads while
+    /// it receives and writes (bounded buffers). Returns once every check passed; an integrity failure throws after
+    /// the bytes were written but before this returns, so the caller must treat the destination as unverified until
+    /// then. More than <paramref name="maxBytes"/> bytes is EntityTooLarge, thrown as soon as the limit is passed.
+    /// </summary>
+    public abstract Task CopyVerifiedToAsync(Stream destination, long maxBytes, CancellationToken cancellationToken);
+
     public sealed override bool CanRead => true;
 
     public sealed override bool CanSeek => false;

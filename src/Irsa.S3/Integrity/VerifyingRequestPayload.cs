@@ -160,6 +160,35 @@ internal sealed class VerifyingRequestPayload : RequestPayload
         return Account(buffer.Span[..read]);
     }
 
+    public override Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken) =>
+        CopyVerifiedToAsync(destination, long.MaxValue, cancellationToken);
+
+    public override async Task CopyVerifiedToAsync(Stream destination, long maxBytes, CancellationToken cancellationToken)
+    {
+        _started = true;
+        if (_complete)
+        {
+            return;
+        }
+
+        List<Action<ReadOnlySpan<byte>>> digests = [_md5.AppendData];
+        if (_sha256ForHeader is { } sha256)
+        {
+            digests.Add(sha256.AppendData);
+        }
+
+        digests.AddRange(_checksums.Values.Select(checksum => (Action<ReadOnlySpan<byte>>)checksum.Append));
+        await FanOutCopy.RunAsync(_inner, destination, digests, read =>
+        {
+            _bytesRead += read;
+            if (_bytesRead > maxBytes)
+            {
+                throw new AwsErrorException(S3Errors.EntityTooLarge(_bytesRead, maxBytes));
+            }
+        }, cancellationToken);
+        Finish();
+    }
+
     private int Account(ReadOnlySpan<byte> data)
     {
         if (data.Length > 0)
