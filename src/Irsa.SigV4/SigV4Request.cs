@@ -42,24 +42,6 @@ public sealed class SigV4Request
     /// <summary>The body, its SHA-256, or a promise that the caller checks the body itself.</summary>
     public SigV4Payload Payload { get; }
 
-    /// <summary>Flattens a multi-value header collection (such as ASP.NET Core's) into name/value pairs.</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> FlattenHeaders<TValues>(
-        IEnumerable<KeyValuePair<string, TValues>> headers)
-        where TValues : IEnumerable<string?>
-    {
-        ArgumentNullException.ThrowIfNull(headers);
-        var list = new List<KeyValuePair<string, string>>();
-        foreach (var (name, values) in headers)
-        {
-            foreach (var value in values)
-            {
-                list.Add(new(name, value ?? string.Empty));
-            }
-        }
-
-        return list;
-    }
-
     /// <summary>Returns the first value of a header (case-insensitive name), or null.</summary>
     public string? GetHeader(string name)
     {

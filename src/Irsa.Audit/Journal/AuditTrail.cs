@@ -16,12 +16,12 @@ namespace Irsa.Audit.Journal;
 /// log and digest files, queried by LookupEvents and by Irsa's own filters.
 /// </summary>
 /// <remarks>
-/// <para>One writer loop owns the journal: appends queue on a channel, and whatever has queued while the previous batch
-/// was written goes into the next one, as one write to <see cref="JournalLog"/> (<c>journal.log</c>). The SQLite index
-/// (<see cref="JournalIndex"/>) is built from that log off the request path, a thousand entries per transaction: when
-/// appends pause for <see cref="AuditTrailOptions.IndexIdle"/>, when the unindexed log reaches
-/// <see cref="AuditTrailOptions.IndexBacklogBytes"/> (then one chunk between batches until it is caught up), and before
-/// every query, delivery and graceful stop, so a query sees every call answered before it began.</para>
+/// <para>Two loops. The appender owns <see cref="JournalLog"/> (<c>journal.log</c>): appends queue on a channel, and
+/// whatever has queued while the previous batch was written goes into the next one, as one write. The indexer owns the
+/// SQLite side: it builds the index (<see cref="JournalIndex"/>) from the log, a thousand entries per transaction, and
+/// runs deliveries, pruning and key rotation. It indexes when appends pause for <see cref="AuditTrailOptions.IndexIdle"/>,
+/// when the unindexed log reaches <see cref="AuditTrailOptions.IndexBacklogBytes"/>, and before every query, delivery
+/// and graceful stop, so a query sees every call answered before it began; appends never wait for it.</para>
 /// <para><b>Durability:</b> <see cref="AppendAsync"/> completes only after the entry's frame is written to the log, so an
 /// acknowledged entry survives <c>kill -9</c> (the next open indexes what the log holds). By default the log is fsynced
 /// every <see cref="AuditTrailOptions.SyncInterval"/> (100 ms) while appends arrive, so a power loss can lose at most
@@ -40,24 +40,30 @@ public sealed class AuditTrail : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly JournalLog _log;
     private readonly JournalIndex _index;
+    private readonly Channel<Append> _appends = Channel.CreateUnbounded<Append>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<Command> _commands = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Held by the appender while it writes and by the indexer while it empties the log, so neither sees half of the other.
+    private readonly SemaphoreSlim _logGate = new(1, 1);
     private readonly ITimer _deliveryTimer;
     private readonly ITimer? _syncTimer;
     private readonly ITimer _indexTimer;
     private long _syncedCommits;
     private int _syncing;
-    private readonly Task _writer;
+    private readonly Task _appender;
+    private readonly Task _indexer;
     private readonly DateTimeOffset _loggingStarted;
     private DigestSigningKey _signingKey;
     private DateTimeOffset _lastDelivery;
     private BucketDelivery? _bucketDelivery;
 
-    // Owned by the writer loop: the next entry's number, where the log's unindexed frames begin, whether a backlog is
-    // being caught up, and when the last batch was appended.
+    // The appender's: the next entry's number. The indexer's: whether a backlog is being caught up. Shared: where the
+    // log's unindexed frames begin, when the last batch was appended, and whether the backlog bound was signalled.
     private long _nextSequence;
-    private long _indexedTo;
     private bool _catchingUp;
+    private long _indexedTo;
     private long _lastAppend;
+    private int _backlogSignalled;
 
     private AuditTrail(AuditTrailOptions options, SecretProtector protector, TimeProvider time, SqliteConnection connection,
         JournalLog log, DigestSigningKey signingKey, DateTimeOffset lastDelivery, DateTimeOffset loggingStarted)
@@ -87,7 +93,8 @@ public sealed class AuditTrail : IAsyncDisposable
 
         _indexTimer = time.CreateTimer(_ => _commands.Writer.TryWrite(new IndexIfIdle()), null, options.IndexIdle, options.IndexIdle);
 
-        _writer = Task.Run(RunWriterAsync);
+        _appender = Task.Run(RunAppenderAsync);
+        _indexer = Task.Run(RunIndexerAsync);
     }
 
     public AuditTrailOptions Options => _options;
@@ -96,6 +103,9 @@ public sealed class AuditTrail : IAsyncDisposable
     internal long Commits => Interlocked.Read(ref _commits);
 
     private long _commits;
+
+    /// <summary>The appender's hold on the log (tests hold it to make appends queue).</summary>
+    internal SemaphoreSlim LogGate => _logGate;
 
     /// <summary>How many fsyncs of the log the sync timer ran (for tests of the sync interval).</summary>
     internal long Syncs { get; private set; }
@@ -141,7 +151,9 @@ public sealed class AuditTrail : IAsyncDisposable
         // Serialising here, on the caller's thread, keeps the single writer doing nothing but writes.
         var append = new Append(JournalIndex.Encode(entry, CloudTrailRecordWriter.ToUtf8Bytes(entry.Record),
             entry.Explanation is null ? null : JsonSerializer.Serialize(entry.Explanation, AuditJson.Options)));
-        return Send(append, append.Completion.Task, cancellationToken);
+        return _appends.Writer.TryWrite(append)
+            ? append.Completion.Task.WaitAsync(cancellationToken)
+            : Task.FromException<long>(new ObjectDisposedException(nameof(AuditTrail)));
     }
 
     /// <summary>Delivers now if an hour boundary has passed since the last delivery (the hourly timer does the same).</summary>
@@ -281,8 +293,10 @@ public sealed class AuditTrail : IAsyncDisposable
     /// <summary>Stops the writer after the queued commands; does not deliver (call <see cref="CloseCurrentAsync"/> first for that).</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_commands.Writer.TryComplete())
+        if (_appends.Writer.TryComplete())
         {
+            await _appender;
+            _commands.Writer.TryComplete();
             if (Volatile.Read(ref _bucketDelivery) is { } bucketDelivery)
             {
                 // Files not delivered yet stay marked so and go out after the next start.
@@ -296,7 +310,7 @@ public sealed class AuditTrail : IAsyncDisposable
                 await _syncTimer.DisposeAsync();
             }
 
-            await _writer;
+            await _indexer;
             try
             {
                 IndexAll(recovering: false);
@@ -308,6 +322,7 @@ public sealed class AuditTrail : IAsyncDisposable
 
             _index.Dispose();
             _log.Dispose();
+            _logGate.Dispose();
             JournalSchema.Execute(_connection, "PRAGMA wal_checkpoint(TRUNCATE)");
             await _connection.DisposeAsync();
             SqliteConnection.ClearAllPools();
@@ -321,34 +336,33 @@ public sealed class AuditTrail : IAsyncDisposable
     private Task Send(Command command, Task completion, CancellationToken cancellationToken) =>
         _commands.Writer.TryWrite(command) ? completion.WaitAsync(cancellationToken) : Task.FromException(new ObjectDisposedException(nameof(AuditTrail)));
 
-    private async Task RunWriterAsync()
+    private async Task RunAppenderAsync()
     {
         var batch = new List<Append>();
+        var reader = _appends.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var append))
+            {
+                batch.Add(append);
+            }
+
+            Write(batch);
+        }
+    }
+
+    private async Task RunIndexerAsync()
+    {
         var reader = _commands.Reader;
         while (await reader.WaitToReadAsync())
         {
             while (reader.TryRead(out var command))
             {
-                if (command is Append append)
-                {
-                    batch.Add(append);
-                    if (batch.Count >= _options.MaxBatchSize)
-                    {
-                        Commit(batch);
-                    }
-
-                    continue;
-                }
-
-                // Anything else sees every append queued before it.
-                Commit(batch);
                 Execute(command);
             }
 
-            Commit(batch);
-
-            // A backlog being caught up gets one chunk between batches, and every chunk while no append waits.
-            while (_catchingUp && IndexChunkInBackground() && !reader.TryPeek(out _))
+            // A backlog being caught up: chunk after chunk, between commands.
+            while (_catchingUp && !reader.TryPeek(out _) && IndexChunkInBackground())
             {
             }
         }
@@ -379,30 +393,36 @@ public sealed class AuditTrail : IAsyncDisposable
         }
     }
 
-    private void Commit(List<Append> batch)
+    private void Write(List<Append> batch)
     {
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
         try
         {
-            _log.Append(_nextSequence, [.. batch.Select(a => a.Payload)]);
-            if (_options.SyncInterval is null)
+            _logGate.Wait();
+            try
             {
-                _log.Sync();
+                _log.Append(_nextSequence, [.. batch.Select(a => a.Payload)]);
+                if (_options.SyncInterval is null)
+                {
+                    _log.Sync();
+                }
+            }
+            finally
+            {
+                _logGate.Release();
             }
 
             Interlocked.Increment(ref _commits);
             // Numbers are taken only once their batch is written: a failed write leaves no gap (the next one overwrites it).
-            for (var i = 0; i < batch.Count; i++)
+            foreach (var append in batch)
             {
-                batch[i].Completion.TrySetResult(_nextSequence++);
+                append.Completion.TrySetResult(_nextSequence++);
             }
 
-            _lastAppend = _time.GetTimestamp();
-            _catchingUp |= _log.Length - _indexedTo >= _options.IndexBacklogBytes;
+            Volatile.Write(ref _lastAppend, _time.GetTimestamp());
+            if (_log.Length - Volatile.Read(ref _indexedTo) >= _options.IndexBacklogBytes && Interlocked.Exchange(ref _backlogSignalled, 1) == 0)
+            {
+                _commands.Writer.TryWrite(new IndexBacklog());
+            }
         }
         catch (Exception e)
         {
@@ -422,8 +442,11 @@ public sealed class AuditTrail : IAsyncDisposable
         {
             switch (command)
             {
-                case IndexIfIdle when _time.GetElapsedTime(_lastAppend) >= _options.IndexIdle:
+                case IndexIfIdle when _time.GetElapsedTime(Volatile.Read(ref _lastAppend)) >= _options.IndexIdle:
                     _catchingUp = _log.Length > _indexedTo;
+                    break;
+                case IndexBacklog:
+                    _catchingUp = true;
                     break;
                 case CatchUp catchUp:
                     IndexAll(recovering: false);
@@ -475,6 +498,7 @@ public sealed class AuditTrail : IAsyncDisposable
         catch (Exception e) when (e is SqliteException or IOException or InvalidDataException)
         {
             _catchingUp = false;
+            Volatile.Write(ref _backlogSignalled, 0);
             return false;
         }
     }
@@ -489,14 +513,15 @@ public sealed class AuditTrail : IAsyncDisposable
     {
         const int chunk = 1000;
         var frames = new List<JournalFrame>();
-        var end = _log.Read(_indexedTo, chunk, frames);
+        var length = _log.Length;
+        var end = _log.Read(_indexedTo, length, chunk, frames);
         if (frames.Count > 0)
         {
             _index.Insert(frames);
         }
 
-        _indexedTo = end;
-        if (frames.Count < chunk && end < _log.Length)
+        Volatile.Write(ref _indexedTo, end);
+        if (frames.Count < chunk && end < length)
         {
             if (!recovering)
             {
@@ -506,14 +531,25 @@ public sealed class AuditTrail : IAsyncDisposable
             _log.Truncate(end);
         }
 
-        if (_indexedTo < _log.Length)
+        _logGate.Wait();
+        try
         {
-            return true;
+            // Re-read under the gate: a batch may have been appended since.
+            if (_indexedTo < _log.Length)
+            {
+                return true;
+            }
+
+            _log.Truncate(JournalLog.Start);
+            Volatile.Write(ref _indexedTo, JournalLog.Start);
+        }
+        finally
+        {
+            _logGate.Release();
         }
 
-        _log.Truncate(JournalLog.Start);
-        _indexedTo = JournalLog.Start;
         _catchingUp = false;
+        Volatile.Write(ref _backlogSignalled, 0);
         return false;
     }
 
@@ -591,17 +627,25 @@ public sealed class AuditTrail : IAsyncDisposable
     }
 
     /// <summary>An entry to write: its <see cref="JournalIndex"/> row, encoded on the caller's thread.</summary>
-    private sealed class Append(byte[] payload) : Command
+    private sealed class Append(byte[] payload)
     {
         public byte[] Payload => payload;
 
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public override void Fail(Exception exception) => Completion.TrySetException(exception);
+        public void Fail(Exception exception) => Completion.TrySetException(exception);
     }
 
     /// <summary>The index timer's tick: a catch-up starts when no append has come for <see cref="AuditTrailOptions.IndexIdle"/>.</summary>
     private sealed class IndexIfIdle : Command
+    {
+        public override void Fail(Exception exception)
+        {
+        }
+    }
+
+    /// <summary>The appender's signal: the unindexed log reached <see cref="AuditTrailOptions.IndexBacklogBytes"/>.</summary>
+    private sealed class IndexBacklog : Command
     {
         public override void Fail(Exception exception)
         {

@@ -104,13 +104,13 @@ internal sealed class JournalLog : IDisposable
 
     /// <summary>
     /// Reads whole, intact frames from <paramref name="offset"/>, at most <paramref name="maxFrames"/>, stopping before
-    /// <see cref="Length"/>; returns the offset after the last frame read. Fewer frames than asked with the returned
-    /// offset short of <see cref="Length"/> means the rest is cut short or corrupt.
+    /// <paramref name="end"/> (a <see cref="Length"/> read before: appends may go on meanwhile); returns the offset after
+    /// the last frame read. Fewer frames than asked with the returned offset short of <paramref name="end"/> means the
+    /// rest is cut short or corrupt.
     /// </summary>
     /// <remarks>The frames' payloads point into one buffer the next call reuses: use them before reading again.</remarks>
-    public long Read(long offset, int maxFrames, List<JournalFrame> frames)
+    public long Read(long offset, long end, int maxFrames, List<JournalFrame> frames)
     {
-        var end = Length;
         if (end - offset < FrameHeaderLength)
         {
             return offset;
