@@ -481,9 +481,14 @@ public sealed class AuditTrail : IAsyncDisposable
         return Send(catchUp, catchUp.Completion.Task, cancellationToken);
     }
 
+    /// <summary>
+    /// Indexes everything written before the call: appends going on meanwhile are not chased, so a query under load
+    /// waits only for what was answered before it began.
+    /// </summary>
     private void IndexAll(bool recovering)
     {
-        while (IndexChunk(recovering))
+        var target = _log.Length;
+        while (IndexChunk(recovering) && Volatile.Read(ref _indexedTo) < target)
         {
         }
     }
