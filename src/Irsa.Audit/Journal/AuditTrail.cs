@@ -148,7 +148,7 @@ public sealed class AuditTrail : IAsyncDisposable
     public Task<long> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        // Serialising here, on the caller's thread, keeps the single writer doing nothing but writes.
+        // Serialising here, on the caller's thread, keeps the appender doing nothing but writes.
         var append = new Append(JournalIndex.Encode(entry, CloudTrailRecordWriter.ToUtf8Bytes(entry.Record),
             entry.Explanation is null ? null : JsonSerializer.Serialize(entry.Explanation, AuditJson.Options)));
         return _appends.Writer.TryWrite(append)
@@ -290,7 +290,7 @@ public sealed class AuditTrail : IAsyncDisposable
         return select.ExecuteScalar() is long seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
     }
 
-    /// <summary>Stops the writer after the queued commands; does not deliver (call <see cref="CloseCurrentAsync"/> first for that).</summary>
+    /// <summary>Stops both loops after what is queued and indexes the rest of the log; does not deliver (call <see cref="CloseCurrentAsync"/> first for that).</summary>
     public async ValueTask DisposeAsync()
     {
         if (_appends.Writer.TryComplete())
@@ -470,7 +470,7 @@ public sealed class AuditTrail : IAsyncDisposable
         }
         catch (Exception e)
         {
-            // As for appends: report to the caller, keep the writer loop alive.
+            // As for appends: report to the caller, keep the indexer alive.
             command.Fail(e);
         }
     }
@@ -502,8 +502,7 @@ public sealed class AuditTrail : IAsyncDisposable
         }
         catch (Exception e) when (e is SqliteException or IOException or InvalidDataException)
         {
-            _catchingUp = false;
-            Volatile.Write(ref _backlogSignalled, 0);
+            EndCatchUp();
             return false;
         }
     }
@@ -533,13 +532,18 @@ public sealed class AuditTrail : IAsyncDisposable
                 throw new InvalidDataException($"{_log} is damaged at offset {end}.");
             }
 
-            _log.Truncate(end);
+            _log.Truncate(length = end);
+        }
+
+        if (end < length)
+        {
+            return true;
         }
 
         _logGate.Wait();
         try
         {
-            // Re-read under the gate: a batch may have been appended since.
+            // Caught up with what was read; re-check under the gate, as a batch may have been appended since.
             if (_indexedTo < _log.Length)
             {
                 return true;
@@ -553,9 +557,15 @@ public sealed class AuditTrail : IAsyncDisposable
             _logGate.Release();
         }
 
+        EndCatchUp();
+        return false;
+    }
+
+    /// <summary>The log is emptied (or indexing failed): the next pause or backlog signal starts another catch-up.</summary>
+    private void EndCatchUp()
+    {
         _catchingUp = false;
         Volatile.Write(ref _backlogSignalled, 0);
-        return false;
     }
 
     private void DeliverNow(bool force)

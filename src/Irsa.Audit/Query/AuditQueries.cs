@@ -10,7 +10,7 @@ namespace Irsa.Audit.Query;
 /// <summary>
 /// One journaled call, as Irsa's own queries return it: <c>Sequence</c> is the journal's append order (which
 /// <see cref="AuditQueries.ReadAfterAsync"/> follows), <c>Record</c> the CloudTrail JSON exactly as written to log files,
-/// <c>Explanation</c> why the call was denied or failed, when the pipeline said.
+/// <c>Explanation</c> why the call was denied or failed, when the pipeline said, <c>Resources</c> those LookupEvents reports.
 /// </summary>
 public sealed record AuditEvent(
     long Sequence,
@@ -31,7 +31,8 @@ public sealed record AuditEvent(
     string? PodUid,
     string? RoleArn,
     string Record,
-    Explanation? Explanation);
+    Explanation? Explanation,
+    IReadOnlyList<LookupResource> Resources);
 
 /// <summary>Irsa's filters for people (<c>irsa audit</c>); every set field must match.</summary>
 public sealed record AuditFilter
@@ -83,7 +84,7 @@ public sealed partial class AuditQueries
 {
     private const string EventColumns = """
         seq, event_id, request_id, event_time, event_name, event_source, read_only, username, access_key_id, account_id, error_code,
-        cluster, namespace, service_account, pod_name, pod_uid, role_arn, record, explanation
+        cluster, namespace, service_account, pod_name, pod_uid, role_arn, record, explanation, resources
         """;
 
     private readonly string _journalPath;
@@ -200,7 +201,15 @@ public sealed partial class AuditQueries
             reader.GetInt64(0), reader.GetString(1), reader.GetString(2), DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(3)),
             reader.GetString(4), reader.GetString(5), reader.GetInt64(6) != 0, Text(7), Text(8), reader.GetString(9), Text(10),
             Text(11), Text(12), Text(13), Text(14), Text(15), Text(16), Encoding.UTF8.GetString((byte[])reader[17]),
-            Text(18) is { } explanation ? JsonSerializer.Deserialize<Explanation>(explanation, AuditJson.Options) : null);
+            Text(18) is { } explanation ? JsonSerializer.Deserialize<Explanation>(explanation, AuditJson.Options) : null,
+            Text(19) is { } resources ? ReadResources(resources) : []);
+    }
+
+    /// <summary>The row's <c>[[type, name], …]</c> column (<see cref="Journal.JournalIndex"/> writes it).</summary>
+    private static List<LookupResource> ReadResources(string json)
+    {
+        using var pairs = JsonDocument.Parse(json);
+        return [.. pairs.RootElement.EnumerateArray().Select(pair => new LookupResource(pair[0].GetString()!, pair[1].GetString()!))];
     }
 
     /// <summary>An opaque position in newest-first order: the last returned event's time and sequence.</summary>

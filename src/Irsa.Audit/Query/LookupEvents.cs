@@ -91,7 +91,6 @@ public sealed partial class AuditQueries
         }, cancellationToken);
 
         var page = rows.Take(lookup.PageSize).ToList();
-        var resources = await ReadResourcesAsync(page.Select(e => e.Sequence).ToList(), cancellationToken);
         foreach (var row in page)
         {
             var item = new JsonObject
@@ -112,7 +111,7 @@ public sealed partial class AuditQueries
                 item["Username"] = row.Username;
             }
 
-            item["Resources"] = new JsonArray([.. resources.GetValueOrDefault(row.Sequence, [])
+            item["Resources"] = new JsonArray([.. row.Resources
                 .Select(r => (JsonNode)new JsonObject { ["ResourceType"] = r.Type, ["ResourceName"] = r.Name })]);
             item["CloudTrailEvent"] = row.Record;
             events.Add(item);
@@ -124,32 +123,6 @@ public sealed partial class AuditQueries
         }
 
         return new CloudTrailResult(response, null);
-    }
-
-    private async Task<Dictionary<long, List<(string Type, string Name)>>> ReadResourcesAsync(List<long> sequences, CancellationToken cancellationToken)
-    {
-        var resources = new Dictionary<long, List<(string, string)>>();
-        if (sequences.Count == 0)
-        {
-            return resources;
-        }
-
-        await using var connection = Journal.JournalSchema.OpenReader(_journalPath);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT seq, resources FROM events WHERE resources IS NOT NULL AND seq IN ({string.Join(',', sequences.Select((_, i) => $"$s{i}"))})";
-        for (var i = 0; i < sequences.Count; i++)
-        {
-            command.Parameters.AddWithValue($"$s{i}", sequences[i]);
-        }
-
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            using var pairs = JsonDocument.Parse(reader.GetString(1));
-            resources[reader.GetInt64(0)] = [.. pairs.RootElement.EnumerateArray().Select(pair => (pair[0].GetString()!, pair[1].GetString()!))];
-        }
-
-        return resources;
     }
 
     /// <summary>A validated LookupEvents request; <see cref="Binding"/> ties a NextToken to it.</summary>
