@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Irsa.Core.Aws;
 using Irsa.Core.Caching;
 using Irsa.Core.Security;
@@ -44,7 +43,7 @@ public sealed class AccessKeys(IDocumentStore store, SecretProtector protector)
             return found.Credential;
         }
 
-        var key = Deserialize<AccessKeyRecord>(keyDocument);
+        var key = keyDocument.Read<AccessKeyRecord>();
         if (key is not { Status: "Active" })
         {
             return null;
@@ -52,7 +51,7 @@ public sealed class AccessKeys(IDocumentStore store, SecretProtector protector)
 
         var userKey = IamCollections.NameKey(key.AccountId, key.UserName);
         var userDocument = await store.GetAsync(IamCollections.Users, userKey, cancellationToken);
-        if (userDocument is null || Deserialize<UserRecord>(userDocument) is not { } user)
+        if (userDocument is null || userDocument.Read<UserRecord>() is not { } user)
         {
             return null;
         }
@@ -62,9 +61,6 @@ public sealed class AccessKeys(IDocumentStore store, SecretProtector protector)
         _found.Set(accessKeyId, new FoundKey(keyDocument, userKey, userDocument, credential));
         return credential;
     }
-
-    private static T? Deserialize<T>(StoredDocument document)
-        where T : class => JsonSerializer.Deserialize<T>(document.Json, DocumentStoreExtensions.JsonOptions);
 
     /// <summary>A found key and the stored documents it was built from.</summary>
     private sealed record FoundKey(StoredDocument Key, string UserKey, StoredDocument User, AccessKeyCredential Credential);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Irsa.Storage;
 
 namespace Irsa.Iam.Common;
@@ -28,7 +27,7 @@ internal static class StoreExtensions
     }
 
     public static T Deserialize<T>(StoredDocument document) =>
-        JsonSerializer.Deserialize<T>(document.Json, DocumentStoreExtensions.JsonOptions)
+        document.Read<T>()
         ?? throw new InvalidDataException($"Document {document.Collection}/{document.Key} is empty.");
 }
 

@@ -108,7 +108,7 @@ internal sealed partial class BucketHandlers(S3Context context)
         // Bucket names are ASCII, so the store's prefix test is exact here.
         var page = await context.Metadata.Store.ListAsync(S3Metadata.AccountBuckets, accountPrefix + prefix,
             after is null ? null : accountPrefix + after, maxBuckets + 1, cancellationToken);
-        var buckets = page.Select(d => System.Text.Json.JsonSerializer.Deserialize<BucketDocument>(d.Json, DocumentStoreExtensions.JsonOptions)!)
+        var buckets = page.Select(d => d.Read<BucketDocument>()!)
             .ToList();
         var truncated = buckets.Count > maxBuckets;
         if (truncated)

@@ -64,6 +64,6 @@ internal sealed class S3Metadata(IDocumentStore store)
         // The SQL prefix test counts characters, .NET counts UTF-16 units: they agree unless the prefix has surrogates.
         var storePrefix = ObjectKey(bucket, prefix.Any(char.IsSurrogate) ? "" : prefix);
         var documents = await store.ListAsync(Objects, storePrefix, afterKey is null ? null : ObjectKey(bucket, afterKey), limit, cancellationToken);
-        return [.. documents.Select(d => System.Text.Json.JsonSerializer.Deserialize<ObjectDocument>(d.Json, DocumentStoreExtensions.JsonOptions)!)];
+        return [.. documents.Select(d => d.Read<ObjectDocument>()!)];
     }
 }

@@ -133,7 +133,7 @@ internal sealed class MultipartHandlers(S3Context context, ObjectHandlers object
 
         var requested = ParseCompleteRequest(await S3Xml.ReadAsync(request.Body, cancellationToken));
         var stored = (await context.Metadata.Store.ListAsync(S3Metadata.Parts, upload.UploadId + "/", null, int.MaxValue, cancellationToken))
-            .Select(d => System.Text.Json.JsonSerializer.Deserialize<PartDocument>(d.Json, DocumentStoreExtensions.JsonOptions)!)
+            .Select(d => d.Read<PartDocument>()!)
             .ToDictionary(p => p.PartNumber);
         var parts = MatchParts(upload, requested, stored);
 
@@ -193,7 +193,7 @@ internal sealed class MultipartHandlers(S3Context context, ObjectHandlers object
 
         var page = (await context.Metadata.Store.ListAsync(S3Metadata.Parts, upload.UploadId + "/",
                 marker == 0 ? null : S3Metadata.PartKey(upload.UploadId, marker), maxParts + 1, cancellationToken))
-            .Select(d => System.Text.Json.JsonSerializer.Deserialize<PartDocument>(d.Json, DocumentStoreExtensions.JsonOptions)!)
+            .Select(d => d.Read<PartDocument>()!)
             .ToList();
         var truncated = page.Count > maxParts;
         page = [.. page.Take(maxParts)];

@@ -146,7 +146,7 @@ public sealed class PodIdentityAssociations(IDocumentStore store, ClusterService
         var prefix = cluster.Id + "/";
         var documents = await store.ListAsync(Collection, prefix, after is null ? null : prefix + after, MaxPerCluster, cancellationToken);
         var matching = documents
-            .Select(d => JsonSerializer.Deserialize<PodIdentityAssociationRecord>(d.Json, DocumentStoreExtensions.JsonOptions)!)
+            .Select(d => d.Read<PodIdentityAssociationRecord>()!)
             .Where(a => (@namespace is null || a.Namespace == @namespace) && (serviceAccount is null || a.ServiceAccount == serviceAccount))
             .Take(max + 1)
             .ToList();

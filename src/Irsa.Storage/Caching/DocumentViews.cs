@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Irsa.Core.Caching;
 
 namespace Irsa.Storage.Caching;
@@ -30,7 +29,7 @@ public sealed class DocumentViews<T>(IDocumentStore store, string collection, in
             return view.Value;
         }
 
-        var value = JsonSerializer.Deserialize<T>(document.Json, DocumentStoreExtensions.JsonOptions);
+        var value = document.Read<T>();
         if (value is not null)
         {
             _views.Set(key, new View(document, value));
