@@ -409,7 +409,7 @@ internal sealed class ObjectHandlers(S3Context context)
         response.WithHeader("Last-Modified", S3Formats.HttpDate(document.LastModified));
     }
 
-    /// <summary>Writes the selected bytes of the blob; a body that fits one buffer is read with one blocking read.</summary>
+    /// <summary>Writes the selected bytes of the blob; a body that fits one buffer is read with a blocking read.</summary>
     /// <remarks>
     /// Note: file reads have no asynchronous path on Linux (.NET runs them as a blocking read on a pool thread), so
     /// a single small read is done in place: the same blocking, without the two thread hops of the async form.
@@ -421,28 +421,18 @@ internal sealed class ObjectHandlers(S3Context context)
             input.Seek(range?.First ?? 0, SeekOrigin.Begin);
             var remaining = range?.Length ?? size;
             var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(remaining, 1, S3Context.CopyBufferSize));
+            var inPlace = remaining <= buffer.Length;
             try
             {
-                if (remaining <= buffer.Length)
+                while (remaining > 0)
                 {
-                    var filled = 0;
-                    int got;
-                    while (filled < remaining && (got = input.Read(buffer, filled, (int)remaining - filled)) > 0)
+                    var wanted = buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining));
+                    var read = inPlace ? input.Read(wanted.Span) : await input.ReadAsync(wanted, cancellationToken);
+                    if (read == 0)
                     {
-                        filled += got;
+                        break;
                     }
 
-                    if (filled > 0)
-                    {
-                        await output.WriteAsync(buffer.AsMemory(0, filled), cancellationToken);
-                    }
-
-                    return;
-                }
-
-                int read;
-                while (remaining > 0 && (read = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken)) > 0)
-                {
                     await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                     remaining -= read;
                 }

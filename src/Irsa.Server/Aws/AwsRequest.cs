@@ -83,19 +83,9 @@ public sealed class AwsRequest
     {
         get
         {
-            // The fourth of exactly five '/'-separated parts (AKID/date/region/service/aws4_request).
-            if (Credential is not { } credential || credential.AsSpan().Count('/') != 4)
-            {
-                return null;
-            }
-
-            var start = 0;
-            for (var i = 0; i < 3; i++)
-            {
-                start = credential.IndexOf('/', start) + 1;
-            }
-
-            return credential[start..credential.IndexOf('/', start)];
+            // The fourth of exactly five '/'-separated parts (AKID/date/region/service/aws4_request); a sixth range means more.
+            Span<Range> parts = stackalloc Range[6];
+            return Credential is { } credential && credential.AsSpan().Split(parts, '/') == 5 ? credential[parts[3]] : null;
         }
     }
 
