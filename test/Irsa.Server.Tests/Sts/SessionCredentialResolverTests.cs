@@ -1,13 +1,10 @@
 using Irsa.Core.Security;
-using Irsa.Iam.Queries;
-using Irsa.Policy;
 using Irsa.Server.Sts;
 using Irsa.SigV4;
 using Irsa.Storage;
 using Irsa.Storage.Sqlite;
 using Irsa.Sts;
 using Irsa.Sts.Sessions;
-using Irsa.Sts.WebIdentity;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Irsa.Server.Tests.Sts;
@@ -18,19 +15,6 @@ namespace Irsa.Server.Tests.Sts;
 /// </summary>
 public sealed class SessionCredentialResolverTests
 {
-    private sealed class NoDirectory : IWebIdentityDirectory
-    {
-        public Task<RoleInfo?> GetRoleAsync(string roleArn, CancellationToken cancellationToken) => Task.FromResult<RoleInfo?>(null);
-
-        public Task<OpenIdConnectProviderInfo?> GetProviderAsync(string accountId, string issuer, CancellationToken cancellationToken) =>
-            Task.FromResult<OpenIdConnectProviderInfo?>(null);
-
-        public Task<PolicyEntry?> GetManagedPolicyAsync(string accountId, string policyArn, CancellationToken cancellationToken) =>
-            Task.FromResult<PolicyEntry?>(null);
-
-        public Task RecordRoleUsedAsync(string roleArn, string region, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
     [Fact]
     public async Task A_kept_open_answers_only_its_own_token_and_still_expires()
     {

@@ -1,11 +1,8 @@
 using Irsa.Core.Security;
-using Irsa.Iam.Queries;
-using Irsa.Policy;
 using Irsa.Server.Sts;
 using Irsa.Storage;
 using Irsa.Storage.Sqlite;
 using Irsa.Sts;
-using Irsa.Sts.WebIdentity;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Irsa.Server.Tests.Sts;
@@ -16,19 +13,6 @@ namespace Irsa.Server.Tests.Sts;
 /// </summary>
 public sealed class SessionKeyRotationTests
 {
-    private sealed class NoDirectory : IWebIdentityDirectory
-    {
-        public Task<RoleInfo?> GetRoleAsync(string roleArn, CancellationToken cancellationToken) => Task.FromResult<RoleInfo?>(null);
-
-        public Task<OpenIdConnectProviderInfo?> GetProviderAsync(string accountId, string issuer, CancellationToken cancellationToken) =>
-            Task.FromResult<OpenIdConnectProviderInfo?>(null);
-
-        public Task<PolicyEntry?> GetManagedPolicyAsync(string accountId, string policyArn, CancellationToken cancellationToken) =>
-            Task.FromResult<PolicyEntry?>(null);
-
-        public Task RecordRoleUsedAsync(string roleArn, string region, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
     private static IReadOnlyList<string> KeyIds(StsApi api) => [.. api.Sessions.KeyRing.ToState().Keys.Select(k => k.KeyId)];
 
     /// <summary>Waits (in real time, bounded) for the service's work triggered by a fake-clock tick to land.</summary>
