@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Irsa.Cluster.Errors;
+using Irsa.Core.Json;
 
 namespace Irsa.Kubernetes;
 
@@ -120,6 +121,6 @@ internal sealed class SelfReviewHandler(KubernetesAuthorizer authorizer, RbacAut
         null => "",
         JsonValue value when value.TryGetValue<string>(out var text) => text,
         var other => throw new KubernetesStatusException(KubernetesStatus.BadRequest(
-            $"{kind} in version {GoText.Quote("v1")} cannot be handled as a {kind}: json: cannot unmarshal {GoText.JsonType(other)} into Go struct field {goStruct}.{name} of type string")),
+            $"{kind} in version {GoText.Quote("v1")} cannot be handled as a {kind}: json: cannot unmarshal {GoJsonType.Of(other.GetValueKind())} into Go struct field {goStruct}.{name} of type string")),
     };
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Irsa.Core.Json;
 
 namespace Irsa.Webhook.Json;
 
@@ -70,7 +71,7 @@ internal static class AdmissionReviewReader
         if (root.ValueKind != JsonValueKind.Object)
         {
             // The message reads the element's kind, so build it before the document is released.
-            var error = KindPrefix + $"json: cannot unmarshal {PodJson.GoKind(root.ValueKind)} into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }}";
+            var error = KindPrefix + $"json: cannot unmarshal {GoJsonType.Of(root.ValueKind)} into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }}";
             doc.Dispose();
             return new ParsedReview { Error = error };
         }
@@ -146,5 +147,5 @@ internal static class AdmissionReviewReader
     }
 
     private static string TypeError(JsonElement value, string field, string goType) =>
-        $"json: cannot unmarshal {PodJson.GoKind(value.ValueKind)} into Go struct field {field} of type {goType}";
+        $"json: cannot unmarshal {GoJsonType.Of(value.ValueKind)} into Go struct field {field} of type {goType}";
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Irsa.Core.Json;
 using k8s.Models;
 
 namespace Irsa.Webhook.Json;
@@ -24,7 +25,7 @@ public static class PodJson
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw new PodDecodeException($"json: cannot unmarshal {GoKind(element.ValueKind)} into Go value of type v1.Pod");
+            throw new PodDecodeException($"json: cannot unmarshal {GoJsonType.Of(element.ValueKind)} into Go value of type v1.Pod");
         }
 
         try
@@ -51,16 +52,6 @@ public static class PodJson
         using var doc = JsonDocument.Parse(utf8Json.ToArray());
         return Decode(doc.RootElement);
     }
-
-    internal static string GoKind(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.String => "string",
-        JsonValueKind.Number => "number",
-        JsonValueKind.Array => "array",
-        JsonValueKind.True or JsonValueKind.False => "bool",
-        JsonValueKind.Object => "object",
-        _ => "null",
-    };
 }
 
 /// <summary>The pod in an admission request could not be decoded; the message mirrors Go's.</summary>
