@@ -48,7 +48,7 @@ public sealed class AuditTrail : IAsyncDisposable
     private readonly ITimer _deliveryTimer;
     private readonly ITimer? _syncTimer;
     private readonly ITimer _indexTimer;
-    private long _syncedCommits;
+    private long _syncedWrites;
     private int _syncing;
     private readonly Task _appender;
     private readonly Task _indexer;
@@ -100,9 +100,9 @@ public sealed class AuditTrail : IAsyncDisposable
     public AuditTrailOptions Options => _options;
 
     /// <summary>How many log writes appends have used (for tests of group commit).</summary>
-    internal long Commits => Interlocked.Read(ref _commits);
+    internal long Writes => Interlocked.Read(ref _writes);
 
-    private long _commits;
+    private long _writes;
 
     /// <summary>The appender's hold on the log (tests hold it to make appends queue).</summary>
     internal SemaphoreSlim LogGate => _logGate;
@@ -371,8 +371,8 @@ public sealed class AuditTrail : IAsyncDisposable
     /// <summary>The sync timer: an fsync of the log when batches were written since the last one (and none is running).</summary>
     private void SyncIfBehind()
     {
-        var commits = Commits;
-        if (commits == Interlocked.Read(ref _syncedCommits) || Interlocked.Exchange(ref _syncing, 1) == 1)
+        var writes = Writes;
+        if (writes == Interlocked.Read(ref _syncedWrites) || Interlocked.Exchange(ref _syncing, 1) == 1)
         {
             return;
         }
@@ -380,7 +380,7 @@ public sealed class AuditTrail : IAsyncDisposable
         try
         {
             _log.Sync();
-            Interlocked.Exchange(ref _syncedCommits, commits);
+            Interlocked.Exchange(ref _syncedWrites, writes);
             Syncs++;
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
@@ -411,7 +411,7 @@ public sealed class AuditTrail : IAsyncDisposable
                 _logGate.Release();
             }
 
-            Interlocked.Increment(ref _commits);
+            Interlocked.Increment(ref _writes);
             // Numbers are taken only once their batch is written: a failed write leaves no gap (the next one overwrites it).
             foreach (var append in batch)
             {
