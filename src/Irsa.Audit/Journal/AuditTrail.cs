@@ -16,18 +16,19 @@ namespace Irsa.Audit.Journal;
 /// log and digest files, queried by LookupEvents and by Irsa's own filters.
 /// </summary>
 /// <remarks>
-/// <para>Two loops. The appender owns <see cref="JournalLog"/> (<c>journal.log</c>): appends queue on a channel, and
-/// whatever has queued while the previous batch was written goes into the next one, as one write. The indexer owns the
-/// SQLite side: it builds the index (<see cref="JournalIndex"/>) from the log, a thousand entries per transaction, and
-/// runs deliveries, pruning and key rotation. It indexes when appends pause for <see cref="AuditTrailOptions.IndexIdle"/>,
+/// <para>An append writes its frame to <see cref="JournalLog"/> (<c>journal.log</c>) on the caller's thread, under a
+/// lock held for that one write: no queue, no hand-off to another thread and back on the request path. One loop, the
+/// indexer, owns the SQLite side: it builds the index (<see cref="JournalIndex"/>) from the log, a thousand entries per
+/// transaction, and runs deliveries, pruning and key rotation. It indexes when appends pause for <see cref="AuditTrailOptions.IndexIdle"/>,
 /// when the unindexed log reaches <see cref="AuditTrailOptions.IndexBacklogBytes"/>, and before every query, delivery
 /// and graceful stop, so a query sees every call answered before it began; appends never wait for it.</para>
 /// <para><b>Durability:</b> <see cref="AppendAsync"/> completes only after the entry's frame is written to the log, so an
 /// acknowledged entry survives <c>kill -9</c> (the next open indexes what the log holds). By default the log is fsynced
 /// every <see cref="AuditTrailOptions.SyncInterval"/> (100 ms) while appends arrive, so a power loss can lose at most
-/// that much; with no interval every batch is fsynced before its appends complete, and an acknowledged entry also
-/// survives an OS crash and a power loss, as far as the storage honours fsync, at the price of the disk's fsync latency
-/// on every audited call. Index transactions are always fsynced before the log is emptied.</para>
+/// that much; with no interval an append also waits for an fsync of the log (group commit: one fsync serves every
+/// append written before it began), and an acknowledged entry also survives an OS crash and a power loss, as far as the
+/// storage honours fsync, at the price of the disk's fsync latency on every audited call. Index transactions are always
+/// fsynced before the log is emptied.</para>
 /// </remarks>
 public sealed class AuditTrail : IAsyncDisposable
 {
@@ -40,26 +41,31 @@ public sealed class AuditTrail : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly JournalLog _log;
     private readonly JournalIndex _index;
-    private readonly Channel<Append> _appends = Channel.CreateUnbounded<Append>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<Command> _commands = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
 
-    // Held by the appender while it writes and by the indexer while it empties the log, so neither sees half of the other.
-    private readonly SemaphoreSlim _logGate = new(1, 1);
+    // Held by each append while it writes and by the indexer while it empties the log, so neither sees half of the other.
+    private readonly Lock _logLock = new();
     private readonly ITimer _deliveryTimer;
     private readonly ITimer? _syncTimer;
     private readonly ITimer _indexTimer;
     private long _syncedWrites;
     private int _syncing;
-    private readonly Task _appender;
+
+    // With no sync interval: appends waiting for an fsync, and the loop that fsyncs for them.
+    private readonly Channel<PendingSync>? _pendingSyncs;
+    private readonly Task? _syncer;
     private readonly Task _indexer;
     private readonly DateTimeOffset _loggingStarted;
     private DigestSigningKey _signingKey;
     private DateTimeOffset _lastDelivery;
     private BucketDelivery? _bucketDelivery;
 
-    // The appender's: the next entry's number. The indexer's: whether a backlog is being caught up. Shared: where the
-    // log's unindexed frames begin, when the last batch was appended, and whether the backlog bound was signalled.
+    // Under the log lock: the next entry's number, the count of writes, whether the trail is closed. The indexer's: whether
+    // a backlog is being caught up. Shared: where the log's unindexed frames begin, when the last entry was appended, and
+    // whether the backlog bound was signalled.
     private long _nextSequence;
+    private long _writes;
+    private bool _closed;
     private bool _catchingUp;
     private long _indexedTo;
     private long _lastAppend;
@@ -90,25 +96,28 @@ public sealed class AuditTrail : IAsyncDisposable
         {
             _syncTimer = time.CreateTimer(_ => SyncIfBehind(), null, interval, interval);
         }
+        else
+        {
+            _pendingSyncs = Channel.CreateUnbounded<PendingSync>(new UnboundedChannelOptions { SingleReader = true });
+            _syncer = Task.Run(() => RunSyncerAsync(_pendingSyncs.Reader));
+        }
 
         _indexTimer = time.CreateTimer(_ => _commands.Writer.TryWrite(new IndexIfIdle()), null, options.IndexIdle, options.IndexIdle);
-
-        _appender = Task.Run(RunAppenderAsync);
         _indexer = Task.Run(RunIndexerAsync);
     }
 
     public AuditTrailOptions Options => _options;
 
-    /// <summary>How many log writes appends have used (for tests of group commit).</summary>
-    internal long Writes => Interlocked.Read(ref _writes);
+    /// <summary>How many entries have been written to the log since open.</summary>
+    internal long Writes => Volatile.Read(ref _writes);
 
-    private long _writes;
+    /// <summary>How many fsyncs of the log the sync timer or the syncer ran (for tests of the sync interval and group commit).</summary>
+    internal long Syncs => Interlocked.Read(ref _syncs);
 
-    /// <summary>The appender's hold on the log (tests hold it to make appends queue).</summary>
-    internal SemaphoreSlim LogGate => _logGate;
+    private long _syncs;
 
-    /// <summary>How many fsyncs of the log the sync timer ran (for tests of the sync interval).</summary>
-    internal long Syncs { get; private set; }
+    /// <summary>Held by the syncer around each fsync (tests hold it to make appends wait, then share one fsync).</summary>
+    internal SemaphoreSlim SyncGate { get; } = new(1, 1);
 
     /// <summary>Reads: LookupEvents, Irsa's filters, <c>tail --follow</c>, <c>explain</c>.</summary>
     public AuditQueries Queries { get; }
@@ -142,18 +151,47 @@ public sealed class AuditTrail : IAsyncDisposable
     }
 
     /// <summary>
-    /// Journals <paramref name="entry"/> and returns its sequence number once it is committed to disk.
+    /// Journals <paramref name="entry"/> and returns its sequence number once its frame is written to the log (and, with
+    /// no <see cref="AuditTrailOptions.SyncInterval"/>, fsynced).
     /// </summary>
-    /// <remarks>Cancelling stops the wait, not the write: an entry already queued may still be committed.</remarks>
+    /// <remarks>Cancelling stops the wait for the fsync, not the write: the entry is in the log already.</remarks>
     public Task<long> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        // Serialising here, on the caller's thread, keeps the appender doing nothing but writes.
-        var append = new Append(JournalIndex.Encode(entry, CloudTrailRecordWriter.ToUtf8Bytes(entry.Record),
-            entry.Explanation is null ? null : JsonSerializer.Serialize(entry.Explanation, AuditJson.Options)));
-        return _appends.Writer.TryWrite(append)
-            ? append.Completion.Task.WaitAsync(cancellationToken)
-            : Task.FromException<long>(new ObjectDisposedException(nameof(AuditTrail)));
+        var payload = JournalIndex.Encode(entry, CloudTrailRecordWriter.ToUtf8Bytes(entry.Record),
+            entry.Explanation is null ? null : JsonSerializer.Serialize(entry.Explanation, AuditJson.Options));
+        PendingSync? pending = null;
+        long sequence;
+        try
+        {
+            lock (_logLock)
+            {
+                ObjectDisposedException.ThrowIf(_closed, this);
+                sequence = _nextSequence;
+                // A failed write takes no number and leaves no gap: the next write goes to the same offset.
+                _log.Append(sequence, payload);
+                _nextSequence = sequence + 1;
+                Volatile.Write(ref _writes, _writes + 1);
+                if (_pendingSyncs is not null)
+                {
+                    // Queued under the lock, so a closing trail's syncer still sees every entry written before it closed.
+                    pending = new PendingSync(sequence);
+                    _pendingSyncs.Writer.TryWrite(pending);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or UnauthorizedAccessException)
+        {
+            return Task.FromException<long>(e);
+        }
+
+        Volatile.Write(ref _lastAppend, _time.GetTimestamp());
+        if (_log.Length - Volatile.Read(ref _indexedTo) >= _options.IndexBacklogBytes && Interlocked.Exchange(ref _backlogSignalled, 1) == 0)
+        {
+            _commands.Writer.TryWrite(new IndexBacklog());
+        }
+
+        return pending is null ? Task.FromResult(sequence) : pending.Completion.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Delivers now if an hour boundary has passed since the last delivery (the hourly timer does the same).</summary>
@@ -290,44 +328,56 @@ public sealed class AuditTrail : IAsyncDisposable
         return select.ExecuteScalar() is long seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
     }
 
-    /// <summary>Stops both loops after what is queued and indexes the rest of the log; does not deliver (call <see cref="CloseCurrentAsync"/> first for that).</summary>
+    /// <summary>Refuses appends from now on, stops the loops after what is queued and indexes the rest of the log; does not deliver (call <see cref="CloseCurrentAsync"/> first for that).</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_appends.Writer.TryComplete())
+        lock (_logLock)
         {
-            await _appender;
-            _commands.Writer.TryComplete();
-            if (Volatile.Read(ref _bucketDelivery) is { } bucketDelivery)
+            if (_closed)
             {
-                // Files not delivered yet stay marked so and go out after the next start.
-                await bucketDelivery.DisposeAsync();
+                return;
             }
 
-            await _deliveryTimer.DisposeAsync();
-            await _indexTimer.DisposeAsync();
-            if (_syncTimer is not null)
-            {
-                await _syncTimer.DisposeAsync();
-            }
-
-            await _indexer;
-            try
-            {
-                IndexAll(recovering: false);
-            }
-            catch (Exception e) when (e is SqliteException or IOException or InvalidDataException)
-            {
-                // The log keeps what was not indexed; the next open indexes it.
-            }
-
-            _index.Dispose();
-            _log.Dispose();
-            _logGate.Dispose();
-            JournalSchema.Execute(_connection, "PRAGMA wal_checkpoint(TRUNCATE)");
-            await _connection.DisposeAsync();
-            SqliteConnection.ClearAllPools();
-            _signingKey.Dispose();
+            _closed = true;
+            _pendingSyncs?.Writer.TryComplete();
         }
+
+        if (_syncer is not null)
+        {
+            await _syncer;
+        }
+
+        _commands.Writer.TryComplete();
+        if (Volatile.Read(ref _bucketDelivery) is { } bucketDelivery)
+        {
+            // Files not delivered yet stay marked so and go out after the next start.
+            await bucketDelivery.DisposeAsync();
+        }
+
+        await _deliveryTimer.DisposeAsync();
+        await _indexTimer.DisposeAsync();
+        if (_syncTimer is not null)
+        {
+            await _syncTimer.DisposeAsync();
+        }
+
+        await _indexer;
+        try
+        {
+            IndexAll(recovering: false);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or InvalidDataException)
+        {
+            // The log keeps what was not indexed; the next open indexes it.
+        }
+
+        _index.Dispose();
+        _log.Dispose();
+        SyncGate.Dispose();
+        JournalSchema.Execute(_connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+        await _connection.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        _signingKey.Dispose();
     }
 
     private Task<T> Send<T>(Command command, Task<T> completion, CancellationToken cancellationToken) =>
@@ -336,18 +386,48 @@ public sealed class AuditTrail : IAsyncDisposable
     private Task Send(Command command, Task completion, CancellationToken cancellationToken) =>
         _commands.Writer.TryWrite(command) ? completion.WaitAsync(cancellationToken) : Task.FromException(new ObjectDisposedException(nameof(AuditTrail)));
 
-    private async Task RunAppenderAsync()
+    /// <summary>
+    /// Group commit when every append waits for the disk: each fsync serves every append queued before it began, so
+    /// appends arriving during one fsync share the next.
+    /// </summary>
+    private async Task RunSyncerAsync(ChannelReader<PendingSync> reader)
     {
-        var batch = new List<Append>();
-        var reader = _appends.Reader;
+        var waiting = new List<PendingSync>();
         while (await reader.WaitToReadAsync())
         {
-            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var append))
+            while (reader.TryRead(out var pending))
             {
-                batch.Add(append);
+                waiting.Add(pending);
             }
 
-            Write(batch);
+            try
+            {
+                await SyncGate.WaitAsync();
+                try
+                {
+                    _log.Sync();
+                }
+                finally
+                {
+                    SyncGate.Release();
+                }
+
+                Interlocked.Increment(ref _syncs);
+                foreach (var pending in waiting)
+                {
+                    pending.Completion.TrySetResult(pending.Sequence);
+                }
+            }
+            catch (Exception e)
+            {
+                // Whatever went wrong, the waiters must hear of it and the loop must live on for the next ones.
+                foreach (var pending in waiting)
+                {
+                    pending.Completion.TrySetException(e);
+                }
+            }
+
+            waiting.Clear();
         }
     }
 
@@ -381,7 +461,7 @@ public sealed class AuditTrail : IAsyncDisposable
         {
             _log.Sync();
             Interlocked.Exchange(ref _syncedWrites, writes);
-            Syncs++;
+            Interlocked.Increment(ref _syncs);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
@@ -391,49 +471,6 @@ public sealed class AuditTrail : IAsyncDisposable
         {
             Volatile.Write(ref _syncing, 0);
         }
-    }
-
-    private void Write(List<Append> batch)
-    {
-        try
-        {
-            _logGate.Wait();
-            try
-            {
-                _log.Append(_nextSequence, [.. batch.Select(a => a.Payload)]);
-                if (_options.SyncInterval is null)
-                {
-                    _log.Sync();
-                }
-            }
-            finally
-            {
-                _logGate.Release();
-            }
-
-            Interlocked.Increment(ref _writes);
-            // Numbers are taken only once their batch is written: a failed write leaves no gap (the next one overwrites it).
-            foreach (var append in batch)
-            {
-                append.Completion.TrySetResult(_nextSequence++);
-            }
-
-            Volatile.Write(ref _lastAppend, _time.GetTimestamp());
-            if (_log.Length - Volatile.Read(ref _indexedTo) >= _options.IndexBacklogBytes && Interlocked.Exchange(ref _backlogSignalled, 1) == 0)
-            {
-                _commands.Writer.TryWrite(new IndexBacklog());
-            }
-        }
-        catch (Exception e)
-        {
-            // Whatever went wrong, the waiters must hear of it and the loop must live on for the next batch.
-            foreach (var append in batch)
-            {
-                append.Fail(e);
-            }
-        }
-
-        batch.Clear();
     }
 
     private void Execute(Command command)
@@ -540,10 +577,9 @@ public sealed class AuditTrail : IAsyncDisposable
             return true;
         }
 
-        _logGate.Wait();
-        try
+        lock (_logLock)
         {
-            // Caught up with what was read; re-check under the gate, as a batch may have been appended since.
+            // Caught up with what was read; re-check under the lock, as an entry may have been appended since.
             if (_indexedTo < _log.Length)
             {
                 return true;
@@ -551,10 +587,6 @@ public sealed class AuditTrail : IAsyncDisposable
 
             _log.Truncate(JournalLog.Start);
             Volatile.Write(ref _indexedTo, JournalLog.Start);
-        }
-        finally
-        {
-            _logGate.Release();
         }
 
         EndCatchUp();
@@ -641,14 +673,12 @@ public sealed class AuditTrail : IAsyncDisposable
         public abstract void Fail(Exception exception);
     }
 
-    /// <summary>An entry to write: its <see cref="JournalIndex"/> row, encoded on the caller's thread.</summary>
-    private sealed class Append(byte[] payload)
+    /// <summary>An entry written to the log, waiting for an fsync.</summary>
+    private sealed class PendingSync(long sequence)
     {
-        public byte[] Payload => payload;
+        public long Sequence => sequence;
 
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Fail(Exception exception) => Completion.TrySetException(exception);
     }
 
     /// <summary>The index timer's tick: a catch-up starts when no append has come for <see cref="AuditTrailOptions.IndexIdle"/>.</summary>

@@ -27,16 +27,14 @@ public sealed record AuditTrailOptions
     /// <summary>
     /// How far behind the last answered call the journal may be fsynced. Every append is written to the journal's log
     /// before <see cref="AuditTrail.AppendAsync"/> completes, so it survives the process being killed; it survives a power
-    /// loss once a sync has passed over it, at most this long later. <c>null</c>: each batch is fsynced before its appends
-    /// complete (power-loss safe, and each call then waits for the disk's fsync latency).
+    /// loss once a sync has passed over it, at most this long later. <c>null</c>: each append also waits for an fsync that
+    /// began after its write (power-loss safe; each call then waits for the disk's fsync latency, and one fsync serves
+    /// every append waiting for it).
     /// </summary>
     public TimeSpan? SyncInterval { get; init; } = DefaultSyncInterval;
 
     /// <summary>100 ms, like the journal commit interval of the databases that group-commit the same way.</summary>
     public static readonly TimeSpan DefaultSyncInterval = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>The most appends written in one batch.</summary>
-    public int MaxBatchSize { get; init; } = 512;
 
     /// <summary>
     /// How long appends must pause before the log's entries are indexed for queries in the background (queries, deliveries
@@ -45,7 +43,7 @@ public sealed record AuditTrailOptions
     public TimeSpan IndexIdle { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// How much unindexed log makes indexing run under load too (one chunk between batches, until caught up): bounds the
+    /// How much unindexed log makes indexing run under load too (chunk after chunk beside the appends, until caught up): bounds the
     /// log file, the work a query may wait for before it answers, and the replay after a crash. 64 MiB is about 30,000
     /// records, two to three seconds of indexing on a small machine.
     /// </summary>

@@ -5,15 +5,14 @@ using Microsoft.Win32.SafeHandles;
 namespace Irsa.Audit.Journal;
 
 /// <summary>
-/// The journal's durable front: <c>journal.log</c>, an append-only file of checksummed frames, one write per batch of
-/// entries. An entry is acknowledged once its frame is written here; the SQLite tables (<see cref="JournalIndex"/>) are
+/// The journal's durable front: <c>journal.log</c>, an append-only file of checksummed frames, one write per entry.
+/// An entry is acknowledged once its frame is written here; the SQLite tables (<see cref="JournalIndex"/>) are
 /// built from these frames later, in large batches, off the request path.
 /// </summary>
 /// <remarks>
-/// <para>Why a file of our own: under load the trail's batches are small (a batch holds what queued during the previous
-/// write), and a SQLite commit of one or two rows wrote a WAL frame per page touched (the table and five indexes), two
-/// system calls each plus its locks. Here a batch is one <c>pwritev</c>, whatever its size; the indexes are written
-/// when a thousand frames share a transaction.</para>
+/// <para>Why a file of our own: under load a SQLite commit of the one or two rows that arrived during the previous commit
+/// wrote a WAL frame per page touched (the table and five indexes), two system calls each plus its locks. Here an entry
+/// is one <c>pwritev</c>; the indexes are written when a thousand frames share a transaction.</para>
 /// <para>A frame is <c>[payload length: int32][CRC-32 of sequence and payload: uint32][sequence: int64][payload]</c>,
 /// little-endian; the payload is an <see cref="JournalIndex"/> row. Reading stops at the first frame that is cut short or
 /// fails its checksum: the torn tail a crash can leave.</para>
@@ -80,23 +79,14 @@ internal sealed class JournalLog : IDisposable
         }
     }
 
-    /// <summary>Writes one frame per entry, numbered from <paramref name="firstSequence"/>, in one system call.</summary>
-    public void Append(long firstSequence, IReadOnlyList<byte[]> payloads)
+    /// <summary>Writes <paramref name="payload"/> as the frame numbered <paramref name="sequence"/>, in one system call.</summary>
+    /// <remarks>Not thread-safe: the trail serializes appends (and truncation) under its log lock.</remarks>
+    public void Append(long sequence, byte[] payload)
     {
-        var headers = new byte[FrameHeaderLength * payloads.Count];
-        var buffers = new ReadOnlyMemory<byte>[payloads.Count * 2];
-        long bytes = 0;
-        for (var i = 0; i < payloads.Count; i++)
-        {
-            var header = headers.AsSpan(i * FrameHeaderLength, FrameHeaderLength);
-            WriteHeader(header, firstSequence + i, payloads[i]);
-            buffers[2 * i] = headers.AsMemory(i * FrameHeaderLength, FrameHeaderLength);
-            buffers[(2 * i) + 1] = payloads[i];
-            bytes += FrameHeaderLength + payloads[i].Length;
-        }
-
-        RandomAccess.Write(_file, buffers, _length);
-        Volatile.Write(ref _length, _length + bytes);
+        var header = new byte[FrameHeaderLength];
+        WriteHeader(header, sequence, payload);
+        RandomAccess.Write(_file, new ReadOnlyMemory<byte>[] { header, payload }, _length);
+        Volatile.Write(ref _length, _length + FrameHeaderLength + payload.Length);
     }
 
     /// <summary>fsyncs the file: every frame written before the call survives a power loss.</summary>

@@ -20,25 +20,43 @@ public class AuditTrailJournalTests
     }
 
     [Fact]
-    public async Task Appends_queued_while_the_log_is_busy_share_one_write()
+    public async Task With_no_sync_interval_appends_wait_for_an_fsync_and_those_waiting_together_share_one()
     {
         await using var fixture = new TrailFixture();
-        fixture.Options = fixture.Options with { MaxBatchSize = 1000 };
+        fixture.Options = fixture.Options with { SyncInterval = null };
         await fixture.ReopenAsync();
         await fixture.Trail.AppendAsync(new AuditEntry(Samples.AssumeRoleWithWebIdentity()));
+        Assert.Equal(1, fixture.Trail.Syncs);
 
-        // Hold the log as a long write would: appends queue behind it, and must then land in very few writes.
-        await fixture.Trail.LogGate.WaitAsync();
-        var writesBefore = fixture.Trail.Writes;
+        // Hold the disk as a slow fsync would: every append is written, none is answered, and they then share few fsyncs.
+        await fixture.Trail.SyncGate.WaitAsync();
         var appends = Enumerable.Range(0, 200)
             .Select(_ => Task.Run(() => fixture.Trail.AppendAsync(new AuditEntry(Samples.AssumeRoleWithWebIdentity())))).ToList();
-        await Task.Delay(200);
-        Assert.DoesNotContain(appends, append => append.IsCompleted);
-        fixture.Trail.LogGate.Release();
-        await Task.WhenAll(appends);
+        while (fixture.Trail.Writes < 201)
+        {
+            await Task.Delay(10);
+        }
 
-        Assert.InRange(fixture.Trail.Writes - writesBefore, 1, 3);
+        await Task.Delay(100);
+        Assert.DoesNotContain(appends, append => append.IsCompleted);
+        fixture.Trail.SyncGate.Release();
+        var sequences = await Task.WhenAll(appends);
+
+        Assert.Equal(200, sequences.Distinct().Count());
+        Assert.InRange(fixture.Trail.Syncs, 2, 3);
         Assert.Equal(201, (await fixture.Trail.Queries.ReadAfterAsync(0, 1000)).Count);
+    }
+
+    [Fact]
+    public async Task An_append_to_a_disposed_trail_is_refused_and_writes_nothing()
+    {
+        await using var fixture = new TrailFixture();
+        await fixture.Trail.AppendAsync(new AuditEntry(Samples.AssumeRoleWithWebIdentity()));
+        await fixture.Trail.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => fixture.Trail.AppendAsync(new AuditEntry(Samples.AssumeRoleWithWebIdentity())));
+        await using var reopened = fixture.Open();
+        Assert.Single(await reopened.Queries.ReadAfterAsync(0, 10));
     }
 
     [Fact]
@@ -59,8 +77,9 @@ public class AuditTrailJournalTests
         fixture.Options = fixture.Options with { SyncInterval = null };
         await fixture.ReopenAsync();
         await fixture.Trail.AppendAsync(new AuditEntry(Samples.AssumeRoleWithWebIdentity()));
+        Assert.Equal(1, fixture.Trail.Syncs); // The append's own fsync; no timer adds any.
         fixture.Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(0, fixture.Trail.Syncs);
+        Assert.Equal(1, fixture.Trail.Syncs);
         Assert.Equal(3, (await fixture.Trail.Queries.ReadAfterAsync(0, 10)).Count);
     }
 
