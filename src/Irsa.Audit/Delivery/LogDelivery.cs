@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Irsa.Audit.Journal;
@@ -11,10 +10,13 @@ namespace Irsa.Audit.Delivery;
 /// Turns undelivered journal rows into CloudTrail log files and signs a digest per account and region.
 /// </summary>
 /// <remarks>
-/// A delivery is decided in one journal transaction (which rows go to which log key, each log's hash, the digest
+/// <para>A log file's records are streamed from the journal, hashed and then compressed straight into the file, one
+/// record at a time: an hour of a busy server can hold millions of records, so nothing here holds a whole log in
+/// memory.</para>
+/// <para>A delivery is decided in one journal transaction (which rows go to which log key, each log's hash, the digest
 /// bytes and signature) and only then written as files. Files still flagged unwritten are written again on the next
 /// open, from the same rows in the same order, so a crash between the commit and the files loses nothing and never
-/// produces two logs for one record.
+/// produces two logs for one record.</para>
 /// </remarks>
 internal static class LogDelivery
 {
@@ -59,14 +61,11 @@ internal static class LogDelivery
             {
                 select.CommandText = "SELECT record FROM events WHERE log_key = $key ORDER BY seq";
                 select.Parameters.AddWithValue("$key", key);
-                using var reader = select.ExecuteReader();
-                var records = new List<byte[]>();
-                while (reader.Read())
+                WriteDurably(TrailKeys.PathOf(directory, key), file =>
                 {
-                    records.Add((byte[])reader[0]);
-                }
-
-                WriteGzip(TrailKeys.PathOf(directory, key), LogBytes(records));
+                    using var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
+                    WriteLog(select, gzip.Write);
+                });
             }
 
             MarkWritten(connection, "log_files", key);
@@ -94,47 +93,49 @@ internal static class LogDelivery
         }
     }
 
-    /// <summary>The uncompressed bytes of a log file: <c>{"Records":[r1,r2,…]}</c> from the stored record bytes.</summary>
-    public static byte[] LogBytes(IReadOnlyList<byte[]> records)
+    /// <summary>
+    /// Writes the uncompressed log file, <c>{"Records":[r1,r2,…]}</c>, from the stored record bytes <paramref name="records"/>
+    /// selects (one column, in order), a record at a time.
+    /// </summary>
+    private static void WriteLog(SqliteCommand records, ByteSink sink)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        buffer.Write(LogPrefix);
-        for (var i = 0; i < records.Count; i++)
+        using var reader = records.ExecuteReader();
+        sink(LogPrefix);
+        var first = true;
+        while (reader.Read())
         {
-            if (i > 0)
+            if (!first)
             {
-                buffer.Write(","u8);
+                sink(","u8);
             }
 
-            buffer.Write(records[i]);
+            sink((byte[])reader[0]);
+            first = false;
         }
 
-        buffer.Write(LogSuffix);
-        return buffer.WrittenSpan.ToArray();
+        sink(LogSuffix);
     }
+
+    /// <summary>Writes <paramref name="content"/> as a single-member gzip file, durably (<see cref="WriteDurably(string, Action{Stream})"/>).</summary>
+    public static void WriteGzip(string path, byte[] content) => WriteDurably(path, file =>
+    {
+        using var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
+        gzip.Write(content);
+    });
+
+    public static void WriteDurably(string path, byte[] content) => WriteDurably(path, file => file.Write(content));
 
     /// <summary>
-    /// Writes <paramref name="content"/> as a single-member gzip file: to a temporary file, fsynced, then renamed into place,
-    /// so a reader never sees a partial file.
+    /// Writes a file through <paramref name="write"/>: to a temporary file, fsynced, then renamed into place, so a reader
+    /// never sees a partial file.
     /// </summary>
-    public static void WriteGzip(string path, byte[] content)
-    {
-        using var compressed = new MemoryStream();
-        using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            gzip.Write(content);
-        }
-
-        WriteDurably(path, compressed.ToArray());
-    }
-
-    public static void WriteDurably(string path, byte[] content)
+    private static void WriteDurably(string path, Action<Stream> write)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024))
         {
-            file.Write(content);
+            write(file);
             file.Flush(flushToDisk: true);
         }
 
@@ -142,12 +143,23 @@ internal static class LogDelivery
     }
 
     private static LogFileEntry PlanLog(SqliteConnection connection, SqliteTransaction transaction, AuditTrailOptions options,
-        (string Account, string Region) stream, List<PendingRow> rows, DateTimeOffset now)
+        (string Account, string Region) stream, PendingStream rows, DateTimeOffset now)
     {
         var key = TrailKeys.LogKey(options.KeyPrefix, stream.Account, stream.Region, now);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(LogBytes([.. rows.Select(r => r.Record)])));
-        var oldest = DateTimeOffset.FromUnixTimeSeconds(rows.Min(r => r.EventTime));
-        var newest = DateTimeOffset.FromUnixTimeSeconds(rows.Max(r => r.EventTime));
+        using var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using (var select = connection.CreateCommand())
+        {
+            select.Transaction = transaction;
+            select.CommandText = "SELECT record FROM events WHERE log_key IS NULL AND account_id = $account AND region = $region AND seq <= $last ORDER BY seq";
+            select.Parameters.AddWithValue("$account", stream.Account);
+            select.Parameters.AddWithValue("$region", stream.Region);
+            select.Parameters.AddWithValue("$last", rows.LastSeq);
+            WriteLog(select, hasher.AppendData);
+        }
+
+        var hash = Convert.ToHexStringLower(hasher.GetHashAndReset());
+        var oldest = DateTimeOffset.FromUnixTimeSeconds(rows.OldestEvent);
+        var newest = DateTimeOffset.FromUnixTimeSeconds(rows.NewestEvent);
         using (var assign = connection.CreateCommand())
         {
             assign.Transaction = transaction;
@@ -155,7 +167,7 @@ internal static class LogDelivery
             assign.Parameters.AddWithValue("$key", key);
             assign.Parameters.AddWithValue("$account", stream.Account);
             assign.Parameters.AddWithValue("$region", stream.Region);
-            assign.Parameters.AddWithValue("$last", rows[^1].Seq);
+            assign.Parameters.AddWithValue("$last", rows.LastSeq);
             assign.ExecuteNonQuery();
         }
 
@@ -235,22 +247,20 @@ internal static class LogDelivery
         chain.ExecuteNonQuery();
     }
 
-    private static Dictionary<(string Account, string Region), List<PendingRow>> ReadPending(SqliteConnection connection, SqliteTransaction transaction)
+    /// <summary>Per account and region, what the undelivered rows span (their records are read when the log is hashed and written).</summary>
+    private static Dictionary<(string Account, string Region), PendingStream> ReadPending(SqliteConnection connection, SqliteTransaction transaction)
     {
         using var select = connection.CreateCommand();
         select.Transaction = transaction;
-        select.CommandText = "SELECT seq, account_id, region, event_time, record FROM events WHERE log_key IS NULL ORDER BY seq";
+        select.CommandText = """
+            SELECT account_id, region, MAX(seq), MIN(event_time), MAX(event_time) FROM events WHERE log_key IS NULL
+            GROUP BY account_id, region
+            """;
         using var reader = select.ExecuteReader();
-        var pending = new Dictionary<(string, string), List<PendingRow>>();
+        var pending = new Dictionary<(string, string), PendingStream>();
         while (reader.Read())
         {
-            var stream = (reader.GetString(1), reader.GetString(2));
-            if (!pending.TryGetValue(stream, out var rows))
-            {
-                pending[stream] = rows = [];
-            }
-
-            rows.Add(new PendingRow(reader.GetInt64(0), reader.GetInt64(3), (byte[])reader[4]));
+            pending[(reader.GetString(0), reader.GetString(1))] = new PendingStream(reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
         }
 
         return pending;
@@ -280,7 +290,9 @@ internal static class LogDelivery
         update.ExecuteNonQuery();
     }
 
-    private sealed record PendingRow(long Seq, long EventTime, byte[] Record);
+    private sealed record PendingStream(long LastSeq, long OldestEvent, long NewestEvent);
+
+    private delegate void ByteSink(ReadOnlySpan<byte> bytes);
 
     private sealed record Chain(DateTimeOffset LastEnd, string LastKey, string LastHash, string LastSignature);
 }

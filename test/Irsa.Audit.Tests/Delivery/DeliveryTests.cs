@@ -240,11 +240,14 @@ public class DeliveryTests
     }
 
     [Fact]
-    public async Task Appending_to_a_disposed_trail_fails()
+    public async Task Appending_to_a_disposed_trail_fails_and_writes_nothing()
     {
-        var fixture = new TrailFixture(Ten);
-        await fixture.DisposeAsync();
+        await using var fixture = new TrailFixture(Ten);
+        await fixture.Trail.AppendAsync(new AuditEntry(Samples.AssumeRoleWithWebIdentity()));
+        await fixture.Trail.DisposeAsync();
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => fixture.Trail.AppendAsync(new AuditEntry(Samples.AssumeRoleWithWebIdentity())));
+        await using var reopened = fixture.Open();
+        Assert.Single(await reopened.Queries.ReadAfterAsync(0, 10));
     }
 }
