@@ -158,8 +158,9 @@ public sealed class AuditTrail : IAsyncDisposable
     public Task<long> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var payload = JournalIndex.Encode(entry, CloudTrailRecordWriter.ToUtf8Bytes(entry.Record),
-            entry.Explanation is null ? null : JsonSerializer.Serialize(entry.Explanation, AuditJson.Options));
+        // Serialised on the caller's thread into its own frame buffer, which the write below uses before returning.
+        var frame = FrameBuffer.ForThisThread();
+        JournalIndex.Encode(entry, entry.Explanation is null ? null : JsonSerializer.Serialize(entry.Explanation, AuditJson.Options), frame);
         PendingSync? pending = null;
         long sequence;
         try
@@ -169,7 +170,7 @@ public sealed class AuditTrail : IAsyncDisposable
                 ObjectDisposedException.ThrowIf(_closed, this);
                 sequence = _nextSequence;
                 // A failed write takes no number and leaves no gap: the next write goes to the same offset.
-                _log.Append(sequence, payload);
+                _log.Append(sequence, frame.Frame);
                 _nextSequence = sequence + 1;
                 Volatile.Write(ref _writes, _writes + 1);
                 if (_pendingSyncs is not null)
@@ -183,6 +184,10 @@ public sealed class AuditTrail : IAsyncDisposable
         catch (Exception e) when (e is IOException or ObjectDisposedException or UnauthorizedAccessException)
         {
             return Task.FromException<long>(e);
+        }
+        finally
+        {
+            frame.Release();
         }
 
         Volatile.Write(ref _lastAppend, _time.GetTimestamp());

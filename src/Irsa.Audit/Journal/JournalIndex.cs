@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Irsa.Audit.Records;
 using Microsoft.Data.Sqlite;
 
 namespace Irsa.Audit.Journal;
@@ -43,7 +44,7 @@ internal sealed class JournalIndex : IDisposable
         ("pod_name", SqliteType.Text, r => r.Entry.Pod?.PodName),
         ("pod_uid", SqliteType.Text, r => r.Entry.Pod?.PodUid),
         ("role_arn", SqliteType.Text, r => r.Entry.EffectiveRoleArn),
-        ("record", SqliteType.Blob, r => r.Record),
+        ("record", SqliteType.Blob, r => r.Entry.Record),
         ("explanation", SqliteType.Text, r => r.Explanation),
         ("resources", SqliteType.Text, r => ResourcesJson(r.Entry.EffectiveResources)),
     ];
@@ -82,37 +83,45 @@ internal sealed class JournalIndex : IDisposable
     /// </summary>
     public long IndexedThrough { get; private set; }
 
-    /// <summary>An entry's row without its sequence number, as a <see cref="JournalLog"/> frame carries it.</summary>
-    public static byte[] Encode(AuditEntry entry, byte[] record, string? explanation)
+    /// <summary>
+    /// Writes an entry's row without its sequence number into <paramref name="frame"/>, as a <see cref="JournalLog"/>
+    /// frame carries it; the record's CloudTrail JSON is written in place.
+    /// </summary>
+    public static void Encode(AuditEntry entry, string? explanation, FrameBuffer frame)
     {
-        var row = new Row(entry, record, explanation);
-        var buffer = new ArrayBufferWriter<byte>(record.Length + 512);
+        var row = new Row(entry, explanation);
         for (var c = 1; c < Columns.Length; c++)
         {
             switch (Columns[c].Value(row))
             {
                 case null:
-                    buffer.Write([(byte)ValueTag.Null]);
+                    frame.GetSpan(1)[0] = (byte)ValueTag.Null;
+                    frame.Advance(1);
                     break;
                 case long number:
-                    var integer = buffer.GetSpan(9);
+                    var integer = frame.GetSpan(9);
                     integer[0] = (byte)ValueTag.Integer;
                     BinaryPrimitives.WriteInt64LittleEndian(integer[1..], number);
-                    buffer.Advance(9);
+                    frame.Advance(9);
                     break;
                 case string text:
                     var length = Encoding.UTF8.GetByteCount(text);
-                    WriteLength(buffer, ValueTag.Text, length);
-                    buffer.Advance(Encoding.UTF8.GetBytes(text, buffer.GetSpan(length)));
+                    WriteLength(frame, ValueTag.Text, length);
+                    frame.Advance(Encoding.UTF8.GetBytes(text, frame.GetSpan(length)));
                     break;
-                case byte[] bytes:
-                    WriteLength(buffer, ValueTag.Blob, bytes.Length);
-                    buffer.Write(bytes);
+                case CloudTrailRecord record:
+                    // The length goes in front of JSON not yet written: written after it, then patched in.
+                    var start = frame.Written;
+                    WriteLength(frame, ValueTag.Blob, 0);
+                    using (var writer = new Utf8JsonWriter(frame))
+                    {
+                        CloudTrailRecordWriter.Write(writer, record);
+                    }
+
+                    BinaryPrimitives.WriteInt32LittleEndian(frame.Frame.Slice(start + 1, 4), frame.Written - start - 5);
                     break;
             }
         }
-
-        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Inserts the frames not yet indexed, and the new mark, in one transaction; returns how many rows it added.</summary>
@@ -182,7 +191,7 @@ internal sealed class JournalIndex : IDisposable
         }
     }
 
-    private static void WriteLength(ArrayBufferWriter<byte> buffer, ValueTag tag, int length)
+    private static void WriteLength(FrameBuffer buffer, ValueTag tag, int length)
     {
         var header = buffer.GetSpan(5);
         header[0] = (byte)tag;
@@ -219,7 +228,7 @@ internal sealed class JournalIndex : IDisposable
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private readonly record struct Row(AuditEntry Entry, byte[] Record, string? Explanation);
+    private readonly record struct Row(AuditEntry Entry, string? Explanation);
 
     private enum ValueTag : byte
     {

@@ -12,7 +12,7 @@ namespace Irsa.Audit.Journal;
 /// <remarks>
 /// <para>Why a file of our own: under load a SQLite commit of the one or two rows that arrived during the previous commit
 /// wrote a WAL frame per page touched (the table and five indexes), two system calls each plus its locks. Here an entry
-/// is one <c>pwritev</c>; the indexes are written when a thousand frames share a transaction.</para>
+/// is one <c>pwrite</c>; the indexes are written when a thousand frames share a transaction.</para>
 /// <para>A frame is <c>[payload length: int32][CRC-32 of sequence and payload: uint32][sequence: int64][payload]</c>,
 /// little-endian; the payload is an <see cref="JournalIndex"/> row. Reading stops at the first frame that is cut short or
 /// fails its checksum: the torn tail a crash can leave.</para>
@@ -24,7 +24,7 @@ internal sealed class JournalLog : IDisposable
     /// <summary>Larger than any record (CloudTrail's own fields are capped far below): a length beyond it is corruption.</summary>
     public const int MaxPayloadLength = 16 * 1024 * 1024;
 
-    private const int FrameHeaderLength = 16;
+    public const int FrameHeaderLength = 16;
 
     private const int ReadBufferLength = 4 * 1024 * 1024;
 
@@ -79,14 +79,16 @@ internal sealed class JournalLog : IDisposable
         }
     }
 
-    /// <summary>Writes <paramref name="payload"/> as the frame numbered <paramref name="sequence"/>, in one system call.</summary>
+    /// <summary>
+    /// Writes <paramref name="frame"/> (<see cref="FrameHeaderLength"/> bytes of room, then the payload) as the frame
+    /// numbered <paramref name="sequence"/>: fills in its header, then one system call.
+    /// </summary>
     /// <remarks>Not thread-safe: the trail serializes appends (and truncation) under its log lock.</remarks>
-    public void Append(long sequence, byte[] payload)
+    public void Append(long sequence, Span<byte> frame)
     {
-        var header = new byte[FrameHeaderLength];
-        WriteHeader(header, sequence, payload);
-        RandomAccess.Write(_file, new ReadOnlyMemory<byte>[] { header, payload }, _length);
-        Volatile.Write(ref _length, _length + FrameHeaderLength + payload.Length);
+        WriteHeader(frame[..FrameHeaderLength], sequence, frame[FrameHeaderLength..]);
+        RandomAccess.Write(_file, frame, _length);
+        Volatile.Write(ref _length, _length + frame.Length);
     }
 
     /// <summary>fsyncs the file: every frame written before the call survives a power loss.</summary>

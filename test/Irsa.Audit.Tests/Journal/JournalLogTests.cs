@@ -1,4 +1,5 @@
 using Irsa.Audit.Journal;
+using Irsa.Core.Audit;
 using Microsoft.Data.Sqlite;
 
 namespace Irsa.Audit.Tests.Journal;
@@ -22,6 +23,25 @@ public class JournalLogTests
 
         await WaitUntil(() => IndexedRows(fixture) == 3);
         await WaitUntil(() => new FileInfo(LogPath(fixture)).Length == JournalLog.Start);
+    }
+
+    [Fact]
+    public async Task An_entry_larger_than_a_frame_buffer_is_written_whole_and_the_next_small_one_after_it()
+    {
+        await using var fixture = new TrailFixture();
+        // A policy text of 300 KB: far past the frame buffer's first size and past the size a thread keeps.
+        var text = new string('x', 300 * 1024);
+        var large = Samples.AssumeRoleWithWebIdentity() with { ErrorCode = "AccessDenied", ErrorMessage = "denied" };
+        await fixture.Trail.AppendAsync(new AuditEntry(large)
+        {
+            Explanation = new Explanation("ImplicitDeny", "No statement allowed.", [], [new PolicyExcerpt("trust policy", 1, 1, text)]),
+        });
+        var small = Samples.AssumeRoleWithWebIdentity();
+        await fixture.Trail.AppendAsync(new AuditEntry(small));
+
+        var found = await fixture.Trail.Queries.FindByRequestIdAsync(large.RequestId);
+        Assert.Equal(text, found!.Explanation!.Policies[0].Text);
+        Assert.Equal(small.EventId, (await fixture.Trail.Queries.FindByRequestIdAsync(small.RequestId))!.EventId);
     }
 
     [Fact]
