@@ -8,13 +8,14 @@
 # folder removed at the end.
 #
 # Usage: bash bench/load/run.sh            (from anywhere; needs wrk, moto_server, aws, curl, python3)
-# Tuning: LOAD_DURATION (default 10s), LOAD_THREADS (2), LOAD_CONNECTIONS (32: many pods calling at once, the load
-# a group-committed trail is built for; with 4 the trail is bound by one fsync per batch of at most 4 calls).
+# Tuning: LOAD_DURATION (default 10s), LOAD_WARMUP (3s, unmeasured, before each case), LOAD_THREADS (2), LOAD_CONNECTIONS (32: many pods
+# calling at once).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 duration="${LOAD_DURATION:-10s}"
+warmup="${LOAD_WARMUP:-3s}"
 threads="${LOAD_THREADS:-2}"
 connections="${LOAD_CONNECTIONS:-32}"
 
@@ -126,9 +127,14 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 declare -A rps
 measure() { # name url method body-file content-type
   local line
-  # The trail indexes its log for queries when appends pause (docs/audit.md): a short pause lets the previous case's
-  # backlog be indexed before this case starts, so a case is not charged for its predecessor's records. A case that
-  # writes more than the trail's backlog bound (64 MiB) still pays for indexing its own records while it runs.
+  # Each case first runs unmeasured for $warmup: right after a start the runtime is still compiling the case's code and
+  # the thread pool has not yet grown to the case's load (a first run of AssumeRoleWithWebIdentity after a restart
+  # showed a p99 of 287 ms, the next ones 11-21 ms), and without it the first case after each restart paid for that.
+  LOAD_METHOD="$3" LOAD_BODY_FILE="$4" LOAD_CONTENT_TYPE="$5" \
+    wrk -t"$threads" -c"$connections" -d"$warmup" -s "$here/request.lua" "$2" >/dev/null
+  # The trail indexes its log for queries when appends pause (docs/audit.md): a short pause lets the backlog (the
+  # warm-up's records) be indexed before the case starts, so a case is not charged for records it did not measure. A
+  # case that writes more than the trail's backlog bound (64 MiB) still pays for indexing its own records while it runs.
   sleep 2
   line="$(LOAD_METHOD="$3" LOAD_BODY_FILE="$4" LOAD_CONTENT_TYPE="$5" \
     wrk -t"$threads" -c"$connections" -d"$duration" -s "$here/request.lua" "$2" | grep '^RESULT')"
