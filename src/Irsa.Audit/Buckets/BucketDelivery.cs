@@ -144,8 +144,7 @@ internal sealed class BucketDelivery : IAsyncDisposable
     private async Task PutAsync(SqliteConnection connection, string table, string bucket, PendingFile file, Dictionary<string, string> metadata,
         CancellationToken cancellationToken)
     {
-        var content = await File.ReadAllBytesAsync(TrailKeys.PathOf(_options.Directory, file.Key), cancellationToken);
-        await _store.PutObjectAsync(new TrailObject(bucket, file.Key, content, metadata), cancellationToken);
+        await _store.PutObjectAsync(new TrailObject(bucket, file.Key, TrailKeys.PathOf(_options.Directory, file.Key), metadata), cancellationToken);
         await using var update = connection.CreateCommand();
         update.CommandText = $"UPDATE {table} SET uploaded_at = $now WHERE s3_key = $key";
         update.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeSeconds());

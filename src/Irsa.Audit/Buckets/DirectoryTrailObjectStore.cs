@@ -35,7 +35,9 @@ public sealed class DirectoryTrailObjectStore(string root) : ITrailObjectStore
             ["Metadata"] = trailObject.Metadata,
         };
         await File.WriteAllBytesAsync(path + MetadataSuffix, JsonSerializer.SerializeToUtf8Bytes(metadata), cancellationToken);
-        await File.WriteAllBytesAsync(path, trailObject.Content, cancellationToken);
+        await using var source = File.OpenRead(trailObject.ContentPath);
+        await using var target = File.Create(path);
+        await source.CopyToAsync(target, cancellationToken);
     }
 
     /// <summary>The path of an object's bytes.</summary>

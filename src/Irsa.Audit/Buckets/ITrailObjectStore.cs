@@ -18,12 +18,15 @@ public interface ITrailObjectStore
 /// <summary>One object as CloudTrail puts it into a trail's bucket.</summary>
 /// <param name="Bucket">The trail's bucket.</param>
 /// <param name="Key">The object key (<c>[PREFIX/]AWSLogs/…</c>), exactly as digests name it.</param>
-/// <param name="Content">The gzip bytes, exactly as written under the trail's folder.</param>
+/// <param name="ContentPath">
+/// The file under the trail's folder whose bytes (gzip, exactly as written) the object holds: stores stream it, since
+/// an hour's log file of a busy server can be larger than a byte array.
+/// </param>
 /// <param name="Metadata">
 /// User metadata without its <c>x-amz-meta-</c> prefix: on digests <c>signature</c> and <c>signature-algorithm</c>, which
 /// validate-logs reads from <c>GetObject</c>'s <c>Metadata</c>; empty on log files.
 /// </param>
-public sealed record TrailObject(string Bucket, string Key, byte[] Content, IReadOnlyDictionary<string, string> Metadata)
+public sealed record TrailObject(string Bucket, string Key, string ContentPath, IReadOnlyDictionary<string, string> Metadata)
 {
     /// <summary>The <c>Content-Type</c> of every trail object: CloudTrail's files are JSON…</summary>
     public const string ContentType = "application/json";

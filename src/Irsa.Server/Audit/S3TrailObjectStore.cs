@@ -32,15 +32,16 @@ public sealed class S3TrailObjectStore(S3Engine engine, TimeProvider time) : ITr
         ArgumentNullException.ThrowIfNull(trailObject);
         var owner = await engine.GetBucketPolicyAsync(trailObject.Bucket, cancellationToken)
             ?? throw new InvalidOperationException($"The trail's bucket {trailObject.Bucket} does not exist.");
+        await using var content = File.OpenRead(trailObject.ContentPath);
         var headers = new S3Headers(
         [
             KeyValuePair.Create("Content-Type", TrailObject.ContentType),
             KeyValuePair.Create("Content-Encoding", TrailObject.ContentEncoding),
-            KeyValuePair.Create("Content-Length", trailObject.Content.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            KeyValuePair.Create("Content-Length", content.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             .. trailObject.Metadata.Select(m => KeyValuePair.Create("x-amz-meta-" + m.Key, m.Value)),
         ]);
         await engine.ExecuteAsync(Request("PUT", owner.OwnerAccountId, trailObject.Bucket, trailObject.Key, headers,
-            RequestPayload.FromBytes(trailObject.Content, headers)), cancellationToken);
+            RequestPayload.ForBody(content, headers)), cancellationToken);
     }
 
     private S3Request Request(string method, string accountId, string bucket, string? key, S3Headers headers, RequestPayload body) => new()
