@@ -97,7 +97,7 @@ internal static class LogDelivery
     /// Writes the uncompressed log file, <c>{"Records":[r1,r2,…]}</c>, from the stored record bytes <paramref name="records"/>
     /// selects (one column, in order), a record at a time.
     /// </summary>
-    private static void WriteLog(SqliteCommand records, ByteSink sink)
+    private static void WriteLog(SqliteCommand records, Action<ReadOnlySpan<byte>> sink)
     {
         using var reader = records.ExecuteReader();
         sink(LogPrefix);
@@ -291,8 +291,6 @@ internal static class LogDelivery
     }
 
     private sealed record PendingStream(long LastSeq, long OldestEvent, long NewestEvent);
-
-    private delegate void ByteSink(ReadOnlySpan<byte> bytes);
 
     private sealed record Chain(DateTimeOffset LastEnd, string LastKey, string LastHash, string LastSignature);
 }

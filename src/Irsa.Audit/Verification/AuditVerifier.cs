@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
@@ -261,8 +263,7 @@ public static class AuditVerifier
             string reason;
             try
             {
-                var content = Gunzip(File.ReadAllBytes(path));
-                if (Convert.ToHexStringLower(SHA256.HashData(content)) == expectedHash)
+                if (Sha256OfGunzipped(path) == expectedHash)
                 {
                     ValidLogs++;
                     Valid.Add($"Log file\ts3://{bucket}/{key}\tvalid");
@@ -296,7 +297,7 @@ public static class AuditVerifier
             JsonDocument document;
             try
             {
-                content = Gunzip(File.ReadAllBytes(path));
+                content = Gunzip(path);
                 document = JsonDocument.Parse(content);
             }
             catch (Exception e) when (e is InvalidDataException or JsonException or TrailingDataException)
@@ -388,24 +389,51 @@ public static class AuditVerifier
         private static string Display(DateTimeOffset time) => CloudTrailTime.Iso(time);
     }
 
-    /// <summary>Inflates a single-member gzip file; bytes after the member are an error, as in validate-logs.</summary>
-    private static byte[] Gunzip(byte[] compressed)
+    /// <summary>A single-member gzip file inflated whole (digest files, a few kilobytes).</summary>
+    private static byte[] Gunzip(string path)
     {
-        using var input = new MemoryStream(compressed);
         using var output = new MemoryStream();
-        using (var gzip = new GZipStream(input, CompressionMode.Decompress, leaveOpen: true))
+        Inflate(path, bytes => output.Write(bytes));
+        return output.ToArray();
+    }
+
+    /// <summary>The SHA-256 of a single-member gzip file's inflated bytes, hashed as they are inflated (log files of any size).</summary>
+    private static string Sha256OfGunzipped(string path)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Inflate(path, hash.AppendData);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>Inflates a single-member gzip file into <paramref name="sink"/>; bytes after the member are an error, as in validate-logs.</summary>
+    private static void Inflate(string path, Action<ReadOnlySpan<byte>> sink)
+    {
+        using var file = File.OpenRead(path);
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        long inflated = 0;
+        try
         {
-            gzip.CopyTo(output);
+            using var gzip = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
+            int read;
+            while ((read = gzip.Read(buffer)) > 0)
+            {
+                sink(buffer.AsSpan(0, read));
+                inflated += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         // .NET inflates concatenated members as one stream. A single member ends with ISIZE, the inflated length
         // modulo 2^32; after a second member or appended bytes, the file's last four bytes are something else.
-        if (compressed.Length < 4 || BitConverter.ToUInt32(compressed, compressed.Length - 4) != (uint)output.Length)
+        Span<byte> size = stackalloc byte[4];
+        if (file.Length < 4 || RandomAccess.Read(file.SafeFileHandle, size, file.Length - 4) != 4
+            || BinaryPrimitives.ReadUInt32LittleEndian(size) != (uint)inflated)
         {
             throw new TrailingDataException();
         }
-
-        return output.ToArray();
     }
 
     private sealed class TrailingDataException : Exception;
