@@ -1,4 +1,5 @@
 using System.Buffers;
+using Irsa.Core.Buffers;
 
 namespace Irsa.Audit.Journal;
 
@@ -9,9 +10,6 @@ namespace Irsa.Audit.Journal;
 /// </summary>
 internal sealed class FrameBuffer : IBufferWriter<byte>
 {
-    // A buffer grown past this by an unusually large record is dropped after use rather than kept by its thread.
-    private const int KeptCapacity = 64 * 1024;
-
     [ThreadStatic]
     private static FrameBuffer? s_threadBuffer;
 
@@ -29,7 +27,7 @@ internal sealed class FrameBuffer : IBufferWriter<byte>
     /// <summary>Forgets an oversized buffer, so one huge record does not pin its size to the thread for good.</summary>
     public void Release()
     {
-        if (_buffer.Length > KeptCapacity && ReferenceEquals(s_threadBuffer, this))
+        if (_buffer.Length > ThreadBuffer.KeptCapacity && ReferenceEquals(s_threadBuffer, this))
         {
             s_threadBuffer = null;
         }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Irsa.Core.Buffers;
 
 namespace Irsa.Audit.Records;
 
@@ -29,14 +30,8 @@ public static class CloudTrailRecordWriter
         "secretAccessKey", "sessionToken", "webIdentityToken",
     };
 
-    // A scratch buffer grown past this by an unusually large element is dropped after use rather than kept by its thread.
-    private const int KeptScratchCapacity = 64 * 1024;
-
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? s_scratch;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? s_scratchWriter;
 
     /// <summary>The record's UTF-8 JSON bytes.</summary>
     public static byte[] ToUtf8Bytes(CloudTrailRecord record)
@@ -156,12 +151,11 @@ public static class CloudTrailRecordWriter
 
         // Written aside first, since its size decides whether it is written at all. The scratch buffer is the thread's own
         // (a writer allocates 4 KiB at least per buffer it fills, three times per record otherwise).
-        var buffer = s_scratch ??= new ArrayBufferWriter<byte>(4096);
-        var inner = s_scratchWriter ??= new Utf8JsonWriter(buffer);
-        buffer.ResetWrittenCount();
-        inner.Reset(buffer);
-        WriteFiltered(inner, element);
-        inner.Flush();
+        var buffer = ThreadBuffer.Take(ref s_scratch);
+        using (var inner = new Utf8JsonWriter(buffer))
+        {
+            WriteFiltered(inner, element);
+        }
 
         writer.WritePropertyName(name);
         if (buffer.WrittenCount > maxBytes)
@@ -175,12 +169,7 @@ public static class CloudTrailRecordWriter
             writer.WriteRawValue(buffer.WrittenSpan, skipInputValidation: true);
         }
 
-        if (buffer.Capacity > KeptScratchCapacity)
-        {
-            // An unusually large element: its buffer is not kept by the thread for good.
-            s_scratch = null;
-            s_scratchWriter = null;
-        }
+        ThreadBuffer.Trim(ref s_scratch);
     }
 
     private static void WriteFiltered(Utf8JsonWriter writer, JsonNode? node)

@@ -2,20 +2,13 @@ using System.Buffers;
 using System.Text;
 using System.Xml;
 using Irsa.Core.Aws;
+using Irsa.Core.Buffers;
 
 namespace Irsa.Core.Query;
 
 /// <summary>Writes awsQuery response documents: <c>{Op}Response/{Op}Result</c> + <c>ResponseMetadata</c>, and <c>ErrorResponse</c>.</summary>
 public static class QueryXml
 {
-    /// <summary>What <see cref="QueryXmlWriter"/> writes the same bytes as (its differential test writes with these).</summary>
-    internal static readonly XmlWriterSettings Settings = new()
-    {
-        Encoding = new UTF8Encoding(false),
-        OmitXmlDeclaration = false,
-        Indent = false,
-    };
-
     // Each thread's document buffer: a document is written whole, with no await, before the next one on the thread.
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? s_buffer;
@@ -55,19 +48,14 @@ public static class QueryXml
 
     private static byte[] Document(Action<XmlWriter> write)
     {
-        var buffer = s_buffer ??= new ArrayBufferWriter<byte>(4096);
-        buffer.ResetWrittenCount();
+        var buffer = ThreadBuffer.Take(ref s_buffer);
         using (var xml = new QueryXmlWriter(buffer))
         {
             write(xml);
         }
 
         var document = buffer.WrittenSpan.ToArray();
-        if (buffer.Capacity > 64 * 1024)
-        {
-            s_buffer = null; // An unusually large document's buffer is not kept by the thread for good.
-        }
-
+        ThreadBuffer.Trim(ref s_buffer);
         return document;
     }
 

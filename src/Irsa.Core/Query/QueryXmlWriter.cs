@@ -6,7 +6,7 @@ namespace Irsa.Core.Query;
 
 /// <summary>
 /// The <see cref="XmlWriter"/> awsQuery documents are written with: the same bytes <c>XmlWriter.Create</c> writes with
-/// <see cref="QueryXml"/>'s settings (UTF-8, declaration, no indentation, characters checked, line breaks normalised),
+/// UTF-8 without a byte order mark, the XML declaration and no indentation (characters checked, line breaks normalised),
 /// for the part of the API those documents use: elements, text and default namespaces.
 /// </summary>
 /// <remarks>
