@@ -61,11 +61,7 @@ internal static class LogDelivery
             {
                 select.CommandText = "SELECT record FROM events WHERE log_key = $key ORDER BY seq";
                 select.Parameters.AddWithValue("$key", key);
-                WriteDurably(TrailKeys.PathOf(directory, key), file =>
-                {
-                    using var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
-                    WriteLog(select, gzip.Write);
-                });
+                WriteGzip(TrailKeys.PathOf(directory, key), gzip => WriteLog(select, gzip.Write));
             }
 
             MarkWritten(connection, "log_files", key);
@@ -116,11 +112,14 @@ internal static class LogDelivery
         sink(LogSuffix);
     }
 
-    /// <summary>Writes <paramref name="content"/> as a single-member gzip file, durably (<see cref="WriteDurably(string, Action{Stream})"/>).</summary>
-    public static void WriteGzip(string path, byte[] content) => WriteDurably(path, file =>
+    /// <summary>Writes <paramref name="content"/> as a single-member gzip file, durably.</summary>
+    public static void WriteGzip(string path, byte[] content) => WriteGzip(path, gzip => gzip.Write(content));
+
+    /// <summary>Writes a single-member gzip file whose content <paramref name="write"/> writes, durably (<see cref="WriteDurably(string, Action{Stream})"/>).</summary>
+    private static void WriteGzip(string path, Action<Stream> write) => WriteDurably(path, file =>
     {
         using var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
-        gzip.Write(content);
+        write(gzip);
     });
 
     public static void WriteDurably(string path, byte[] content) => WriteDurably(path, file => file.Write(content));
