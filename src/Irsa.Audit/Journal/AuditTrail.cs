@@ -453,7 +453,7 @@ public sealed class AuditTrail : IAsyncDisposable
         }
     }
 
-    /// <summary>The sync timer: an fsync of the log when batches were written since the last one (and none is running).</summary>
+    /// <summary>The sync timer: an fsync of the log when entries were written since the last one (and none is running).</summary>
     private void SyncIfBehind()
     {
         var writes = Writes;
@@ -694,7 +694,7 @@ public sealed class AuditTrail : IAsyncDisposable
         }
     }
 
-    /// <summary>The appender's signal: the unindexed log reached <see cref="AuditTrailOptions.IndexBacklogBytes"/>.</summary>
+    /// <summary>An append's signal: the unindexed log reached <see cref="AuditTrailOptions.IndexBacklogBytes"/>.</summary>
     private sealed class IndexBacklog : Command
     {
         public override void Fail(Exception exception)
