@@ -40,6 +40,21 @@ public class UuidTests
     }
 
     [Fact]
+    public void Ids_made_at_once_on_many_threads_never_share_random_bits()
+    {
+        // Each thread draws from its own pool, refilled many times over here: a pool shared or reused would repeat bits.
+        var time = DateTimeOffset.UnixEpoch;
+        var ids = new Guid[8][];
+        Parallel.For(0, ids.Length, new ParallelOptions { MaxDegreeOfParallelism = ids.Length },
+            thread => ids[thread] = [.. Enumerable.Range(0, 5_000).Select(i => i % 2 == 0 ? Uuid.NewVersion7(time) : Uuid.NewVersion4())]);
+
+        var all = ids.SelectMany(batch => batch).ToList();
+        Assert.Equal(all.Count, all.Distinct().Count());
+        var randomParts = all.Select(id => id.ToString("N")[13..]).ToList();
+        Assert.Equal(randomParts.Count, randomParts.Distinct().Count());
+    }
+
+    [Fact]
     public void Request_ids_are_version_7_uuids_in_the_form_aws_writes()
     {
         var id = AwsIds.NewRequestId();

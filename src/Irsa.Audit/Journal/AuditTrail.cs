@@ -111,6 +111,9 @@ public sealed class AuditTrail : IAsyncDisposable
     /// <summary>How many entries have been written to the log since open.</summary>
     internal long Writes => Volatile.Read(ref _writes);
 
+    /// <summary>Where the log's last frame ends (the file runs on past it, zeros, for the frames to come).</summary>
+    internal long LogEnd => _log.Length;
+
     /// <summary>How many fsyncs of the log the sync timer or the syncer ran (for tests of the sync interval and group commit).</summary>
     internal long Syncs => Interlocked.Read(ref _syncs);
 

@@ -13,6 +13,9 @@ namespace Irsa.Audit.Journal;
 /// <para>Why a file of our own: under load a SQLite commit of the one or two rows that arrived during the previous commit
 /// wrote a WAL frame per page touched (the table and five indexes), two system calls each plus its locks. Here an entry
 /// is one <c>pwrite</c>; the indexes are written when a thousand frames share a transaction.</para>
+/// <para>The file is grown ahead of the frames, 4 MiB at a time (sparse, so it costs no disk): a write inside the file's
+/// size is about half the kernel's work of one that extends it, which would update the file's size and allocation on
+/// every entry. What follows the last frame is zeros, which fail the checksum like any torn tail.</para>
 /// <para>A frame is <c>[payload length: int32][CRC-32 of sequence and payload: uint32][sequence: int64][payload]</c>,
 /// little-endian; the payload is an <see cref="JournalIndex"/> row. Reading stops at the first frame that is cut short or
 /// fails its checksum: the torn tail a crash can leave.</para>
@@ -28,11 +31,14 @@ internal sealed class JournalLog : IDisposable
 
     private const int ReadBufferLength = 4 * 1024 * 1024;
 
+    private const long GrowthLength = 4 * 1024 * 1024;
+
     private static ReadOnlySpan<byte> Magic => "IRSA-JOURNAL-LOG 1\n"u8;
 
     private readonly SafeFileHandle _file;
     private readonly string _path;
     private long _length;
+    private long _size;
     private byte[] _readBuffer = [];
 
     private JournalLog(string path, SafeFileHandle file, long length)
@@ -40,12 +46,16 @@ internal sealed class JournalLog : IDisposable
         _path = path;
         _file = file;
         _length = length;
+        _size = length;
     }
 
     /// <summary>Where frames begin (after the file's magic line).</summary>
     public static long Start => Magic.Length;
 
-    /// <summary>The end of the last frame written (when just opened: of the file, whose tail is checked by reading).</summary>
+    /// <summary>
+    /// The end of the last frame written. When just opened, the end of the file: its tail (zeros past the last frame, or
+    /// a frame a crash cut short) is found by reading, and cut off with <see cref="Truncate"/>.
+    /// </summary>
     public long Length => Volatile.Read(ref _length);
 
     /// <summary>Opens (or creates) the log in <paramref name="directory"/>.</summary>
@@ -87,6 +97,13 @@ internal sealed class JournalLog : IDisposable
     public void Append(long sequence, Span<byte> frame)
     {
         WriteHeader(frame[..FrameHeaderLength], sequence, frame[FrameHeaderLength..]);
+        if (_length + frame.Length > _size)
+        {
+            var size = _length + frame.Length + GrowthLength;
+            RandomAccess.SetLength(_file, size);
+            _size = size;
+        }
+
         RandomAccess.Write(_file, frame, _length);
         Volatile.Write(ref _length, _length + frame.Length);
     }
@@ -165,6 +182,7 @@ internal sealed class JournalLog : IDisposable
     public void Truncate(long offset)
     {
         RandomAccess.SetLength(_file, offset);
+        _size = offset;
         Volatile.Write(ref _length, offset);
         if (offset == Start)
         {

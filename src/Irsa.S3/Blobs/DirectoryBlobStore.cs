@@ -36,9 +36,10 @@ public sealed class DirectoryBlobStore : IBlobStore
     public Stream OpenRead(string blobId, long offset = 0, long? length = null)
     {
         // Unbuffered: every reader copies through its own large buffer, so a FileStream buffer would only add a copy
-        // (and an 80 KiB allocation per open, most of the work of a small GET).
+        // (and an 80 KiB allocation per open, most of the work of a small GET). No SequentialScan: its fadvise is a system
+        // call on every open, a tenth of a small GET's, and the kernel's readahead already grows on sequential reads.
         var stream = new FileStream(PathOf(blobId), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
-            bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            bufferSize: 0, FileOptions.Asynchronous);
         stream.Seek(offset, SeekOrigin.Begin);
         return length is { } bounded ? new BoundedReadStream(stream, bounded) : stream;
     }

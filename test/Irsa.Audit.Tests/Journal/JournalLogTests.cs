@@ -76,18 +76,19 @@ public class JournalLogTests
 
         var lastRecord = Samples.AssumeRoleWithWebIdentity();
         var last = await fixture.Trail.AppendAsync(new AuditEntry(lastRecord));
+        var end = fixture.Trail.LogEnd;
         // The process "dies" (no dispose) during the last frame's write.
         await using (var file = new FileStream(LogPath(fixture), FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
         {
             if (damage == "cut short")
             {
-                file.SetLength(file.Length - 7);
+                file.SetLength(end - 7);
             }
             else
             {
-                file.Position = file.Length - 100;
+                file.Position = end - 100;
                 var b = file.ReadByte();
-                file.Position = file.Length - 100;
+                file.Position = end - 100;
                 file.WriteByte((byte)(b ^ 0x01));
             }
         }
@@ -102,6 +103,26 @@ public class JournalLogTests
         // was answered with its number.
         var next = await reopened.AppendAsync(new AuditEntry(Samples.AssumeRoleWithWebIdentity()));
         Assert.Equal(last, next);
+    }
+
+    [Fact]
+    public async Task The_zeros_after_the_last_frame_are_cut_off_at_open_and_every_frame_is_kept()
+    {
+        var fixture = new TrailFixture();
+        var kept = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var record = Samples.AssumeRoleWithWebIdentity();
+            await fixture.Trail.AppendAsync(new AuditEntry(record));
+            kept.Add(record.EventId);
+        }
+
+        // The file is grown ahead of its frames; the process then "dies" (no dispose) with the tail still zeros.
+        Assert.True(new FileInfo(LogPath(fixture)).Length > fixture.Trail.LogEnd);
+
+        await using var reopened = fixture.Open();
+        Assert.Equal(kept, (await reopened.Queries.ReadAfterAsync(0, 100)).Select(e => e.EventId));
+        Assert.Equal(JournalLog.Start, new FileInfo(LogPath(fixture)).Length);
     }
 
     [Fact]
